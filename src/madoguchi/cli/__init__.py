@@ -1,0 +1,20 @@
+"""The `madoguchi` command.
+
+Each group of commands lives in its own module and is registered here.
+Exit codes: 0 the work was done, 1 the work failed or found faults, 2 bad usage
+or input that cannot be read at all.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from madoguchi.cli import db
+
+app = typer.Typer(
+    name="madoguchi",
+    help="madoguchi: a city's procedures finished on a smartphone.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")

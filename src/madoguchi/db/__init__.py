@@ -1,0 +1,1 @@
+"""Engine, sessions, the shared model base and migrations."""

@@ -1,0 +1,27 @@
+"""Configuration from the environment (``MADOGUCHI_*``) and command-line overrides."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MADOGUCHI_", extra="ignore")
+
+    database_url: str = "sqlite:///./madoguchi.db"
+    catalog: Path | None = None
+    """Folder of catalog files; None means the catalog shipped with the project."""
+    keys_file: Path = Path(".madoguchi/keys.json")
+    """Data keys (AES-GCM, lookup HMAC, log-signing Ed25519); made on first use."""
+    atena_scheme: str = "reference"
+    """The city's 宛名番号 check-digit scheme (see madoguchi.identifiers)."""
+    checkpoint_interval_seconds: int = 60
+    """How often the access log's chain heads are sealed by a signed checkpoint."""
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
