@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from madoguchi.cli import db
+from madoguchi.cli import bench, db
 
 app = typer.Typer(
     name="madoguchi",
@@ -18,3 +18,4 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.command("bench", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(bench.bench)
