@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from madoguchi.cli import bench, db
+from madoguchi.cli import audit, bench, client, db, person
 
 app = typer.Typer(
     name="madoguchi",
@@ -18,4 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(person.app, name="person")
+app.add_typer(audit.app, name="audit")
+app.add_typer(client.app, name="client")
 app.command("bench", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(bench.bench)

@@ -1,0 +1,1 @@
+"""The HTTP side: the FastAPI app, its error rendering and dependencies, and the API routers."""

@@ -1,0 +1,61 @@
+"""The FastAPI application: ``create_app`` wires settings, database, keys and routers.
+
+Other parts add their routers here. Operation ids are the route functions'
+names, so they stay stable for generated clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from madoguchi.db.engine import make_engine
+from madoguchi.registry.purpose import load_purposes
+from madoguchi.settings import Settings, get_settings
+from madoguchi.vault import load_vault
+from madoguchi.web.api import health, registry
+from madoguchi.web.errors import install_problem_handlers
+from madoguchi.web.sealing import seal_periodically
+
+
+def operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="madoguchi",
+        summary="A city's procedures finished on a smartphone: the resident data hub's purpose-bound API.",
+        version="1",
+        generate_unique_id_function=operation_id,
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings
+    # Parameters stay out of database error messages, and so out of the server's log.
+    app.state.engine = make_engine(settings.database_url, hide_parameters=True)
+    app.state.vault = load_vault(settings.keys_file)
+    app.state.purposes = load_purposes(settings.catalog)
+    install_problem_handlers(app)
+    app.include_router(health.router)
+    app.include_router(registry.router)
+    return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    interval = app.state.settings.checkpoint_interval_seconds
+    sealer = (asyncio.create_task(seal_periodically(app.state.engine, app.state.vault, interval))
+              if interval > 0 else None)
+    try:
+        yield
+    finally:
+        if sealer is not None:
+            sealer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sealer
+        app.state.engine.dispose()
