@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from madoguchi.cli import audit, bench, client, db, person
+from madoguchi.cli import audit, bench, city, client, db, person
 
 app = typer.Typer(
     name="madoguchi",
@@ -18,6 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(city.app, name="city")
 app.add_typer(person.app, name="person")
 app.add_typer(audit.app, name="audit")
 app.add_typer(client.app, name="client")

@@ -1,0 +1,1 @@
+"""Back-office systems feeding the hub."""
