@@ -9,14 +9,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 
 from madoguchi.db.engine import make_engine
 from madoguchi.registry.purpose import load_purposes
 from madoguchi.settings import Settings, get_settings
 from madoguchi.vault import load_vault
+from madoguchi.web import pages
 from madoguchi.web.api import health, registry
 from madoguchi.web.errors import install_problem_handlers
 from madoguchi.web.sealing import seal_periodically
@@ -43,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(health.router)
     app.include_router(registry.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
 
 
