@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from madoguchi.cli import audit, bench, city, client, db, person
+from madoguchi.cli import audit, bench, catalog, city, client, db, person, worker
 
 app = typer.Typer(
     name="madoguchi",
@@ -18,8 +18,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(catalog.app, name="catalog")
 app.add_typer(city.app, name="city")
 app.add_typer(person.app, name="person")
 app.add_typer(audit.app, name="audit")
 app.add_typer(client.app, name="client")
+app.command("worker")(worker.worker)
+app.add_typer(worker.delivery_app, name="delivery")
+app.add_typer(worker.target_app, name="target")
 app.command("bench", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(bench.bench)

@@ -7,10 +7,13 @@ time against the procedures the catalog defines:
 * ``procedure:<id>`` and ``screening:<id>`` — the items, legal basis and
   My Number basis the procedure declares;
 * ``review:<department>`` — the union of the items of that department's
-  procedures.
+  procedures;
+* ``guidance:<event id>`` — the navigator's read of a household for a life
+  event: the items the template lists (the facts the rules need), for an event
+  the catalog defines.
 
 The catalog answers through the small ``ProcedureDirectory`` protocol, so the
-registry does not depend on how procedures are defined.
+registry does not depend on how procedures and events are defined.
 
 A purpose reads the My Number only with a 番号法 basis (第9条第1項 別表, or
 第9条第2項 and the city's 条例): without one the item is dropped, whatever
@@ -54,6 +57,15 @@ class ProcedureAccess:
     """The 番号法 basis (別表 entry or 条例), or None: then the My Number is never read."""
 
 
+@dataclass(frozen=True)
+class EventAccess:
+    """A life event as the ``guidance:<event id>`` purpose names it."""
+
+    id: str
+    name_ja: str
+    name_en: str
+
+
 class ProcedureDirectory(Protocol):
     """What the registry asks the catalog."""
 
@@ -61,15 +73,21 @@ class ProcedureDirectory(Protocol):
 
     def department_procedures(self, department: str) -> Sequence[ProcedureAccess]: ...
 
+    def event_access(self, event_id: str) -> EventAccess | None: ...
+
 
 @dataclass(frozen=True)
 class ProcedureList:
-    """A directory over a fixed list of procedures (tests, benchmarks, and the empty default)."""
+    """A directory over fixed lists of procedures and events (tests, benchmarks, and the empty default)."""
 
     procedures: tuple[ProcedureAccess, ...] = ()
+    events: tuple[EventAccess, ...] = ()
 
     def procedure_access(self, procedure_id: str) -> ProcedureAccess | None:
         return next((p for p in self.procedures if p.id == procedure_id), None)
+
+    def event_access(self, event_id: str) -> EventAccess | None:
+        return next((e for e in self.events if e.id == event_id), None)
 
     def department_procedures(self, department: str) -> Sequence[ProcedureAccess]:
         return [p for p in self.procedures if p.department == department]
@@ -125,10 +143,12 @@ def check_item_access(items: Iterable[str], my_number_basis: str | None, *,
 class PurposeTemplate:
     kind: str
     name_ja: str
-    """A format string with {name_ja}/{name_en} (procedure) or {department} (review)."""
+    """A format string with {name_ja}/{name_en} (procedure, guidance) or {department} (review)."""
     name_en: str
     actor_kinds: frozenset[ActorKind]
     legal_basis: str
+    items: frozenset[str] = frozenset()
+    """The items of ``guidance``, which the template fixes; the others take their procedures'."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +167,8 @@ class PurposeRegistry:
             raise PurposeUnknown(f"{purpose_id!r} is not a purpose; known: {', '.join(self.known())}")
         if kind == "review":
             return self._review(template, argument)
+        if kind == "guidance":
+            return self._guidance(template, argument)
         procedure = self.procedures.procedure_access(argument)
         if procedure is None:
             raise PurposeUnknown(f"the catalog has no procedure {argument!r}")
@@ -182,6 +204,20 @@ class PurposeRegistry:
             department=department,
         )
 
+    def _guidance(self, template: PurposeTemplate, event_id: str) -> Purpose:
+        event = self.procedures.event_access(event_id)
+        if event is None:
+            raise PurposeUnknown(f"the catalog has no life event {event_id!r}")
+        return Purpose(
+            id=f"guidance:{event_id}",
+            name_ja=template.name_ja.format(name_ja=event.name_ja, name_en=event.name_en),
+            name_en=template.name_en.format(name_ja=event.name_ja, name_en=event.name_en),
+            legal_basis=template.legal_basis,
+            my_number_basis=None,
+            items=template.items,
+            actor_kinds=template.actor_kinds,
+        )
+
     def known(self) -> list[str]:
         return [*self.purposes, *(f"{kind}:…" for kind in self.templates)]
 
@@ -210,10 +246,11 @@ class _PurposeEntry(BaseModel):
 
 class _TemplateEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    kind: Literal["procedure", "screening", "review"]
+    kind: Literal["procedure", "screening", "review", "guidance"]
     name: _Name
     legal_basis: str = INTERNAL_USE
     actors: list[ActorKind]
+    items: list[str] | None = None
 
 
 class _PurposesFile(BaseModel):
@@ -254,8 +291,14 @@ def load_purposes(catalog: Path | None, procedures: ProcedureDirectory = NO_PROC
             id=entry.id, name_ja=entry.name.ja, name_en=entry.name.en, legal_basis=entry.legal_basis,
             my_number_basis=entry.my_number_basis, items=items, actor_kinds=frozenset(entry.actors),
             my_number_masked=entry.my_number == "masked")
-    templates: dict[str, PurposeTemplate] = {t.kind: PurposeTemplate(t.kind, t.name.ja, t.name.en, frozenset(t.actors), t.legal_basis)
-                 for t in document.templates}
+    for template in document.templates:
+        if (template.items is None) != (template.kind != "guidance"):
+            problems.append(f"template {template.kind}: items are listed for guidance, and only there")
+        problems += [f"template {template.kind}: {p}" for p in check_item_access(template.items or (), None)]
+    templates: dict[str, PurposeTemplate] = {
+        t.kind: PurposeTemplate(t.kind, t.name.ja, t.name.en, frozenset(t.actors), t.legal_basis,
+                                frozenset(t.items or ()))
+        for t in document.templates}
     if len(templates) != len(document.templates):
         problems.append("a template kind appears twice")
     if problems:

@@ -1,0 +1,407 @@
+"""A checked rule as a SQLAlchemy Core expression over the hub's current records.
+
+A person is a source of facts: a row of ``juki_records`` (an alias; the
+candidate applicant, a household member a quantifier ranges over, an
+answer-named person), a fixed `Person` not in the hub (the newborn, a spouse
+from elsewhere), or nobody (an answer that names no one: every fact NULL).
+Each field becomes what `facts.build_household` computes, stated in SQL:
+insurance as ``EXISTS`` on the current record in force on the event date,
+amounts as correlated scalar subqueries with their defaults. Every date rule
+of law is a comparison of ``birth_date`` with a bound computed here from the
+event date (`lawdates`), so the SQL carries no date arithmetic and is the same
+on SQLite and PostgreSQL.
+
+A rule's unknowns are NULL: SQL's three-valued logic is CEL's error absorption
+for ``&&``, ``||`` and ``!``; for the rest (``? :``, ``exists``, ``all``,
+``exists_one``, counts) the compiler emits the forms that keep NULL where the
+Python side has `Unknown`, but only where an operand can be NULL at all.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    FromClause,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.sql.selectable import NamedFromClause
+from sqlalchemy.types import TypeEngine
+
+from madoguchi.registry.models import (
+    ChildAllowanceRecord,
+    JukiRecord,
+    LateElderlyRecord,
+    LtcRecord,
+    NhiRecord,
+    PensionRecord,
+    TaxRecord,
+)
+from madoguchi.rules import lawdates
+from madoguchi.rules import tree as t
+from madoguchi.rules.facts import HEAD, RESIDENT, SPOUSE_PAIRS, Person
+from madoguchi.rules.program import COMPARISONS, LAWS
+from madoguchi.rules.tables import IncomeTable
+from madoguchi.rules.vocabulary import PERSON_FIELDS, Kind
+
+_SQL_TYPES: dict[Kind, TypeEngine[Any]] = {Kind.BOOL: Boolean(), Kind.INT: Integer(),
+                                          Kind.STRING: String()}
+_JUKI_COLUMNS = {"atena": "atena_number", "sex": "sex", "relationship": "relationship",
+                 "resident_kind": "resident_kind"}
+_TAX_COLUMNS = {"income": ("total_income", 0), "dependents": ("dependents", 0), "taxed": ("taxed", False)}
+_ONE_PER_PERSON: dict[str, Any] = {"nhi": NhiRecord, "late_elderly": LateElderlyRecord, "ltc": LtcRecord,
+                                   "pension": PensionRecord, "tax": TaxRecord}
+"""Systems with at most one current record per person (tax: per fiscal year; the latest is joined)."""
+
+
+class HubPerson:
+    """A row of ``juki_records`` (an alias) and the current records joined to it.
+
+    The systems with one current record per person (NHI, 後期高齢者医療, 介護保険,
+    国民年金) and the latest tax year are LEFT JOINed to the person's row as the
+    rule asks for them, so their facts are plain column expressions: the
+    database joins whole tables (hash joins) or probes an index once per
+    person, however many fields the rule reads.
+    """
+
+    def __init__(self, row: NamedFromClause) -> None:
+        self.row = row
+        self._records: dict[str, tuple[NamedFromClause, ColumnElement[bool]]] = {}
+
+    def record(self, system: str) -> NamedFromClause:
+        """The alias of the person's current record of ``system`` (joined from now on)."""
+        if system not in self._records:
+            model = _ONE_PER_PERSON[system]
+            joined = model.__table__.alias(f"{self.row.name}_{system}")
+            on = and_(joined.c.atena_number == self.row.c.atena_number, joined.c.valid_to.is_(None))
+            if system == "tax":
+                on = and_(on, _latest_year(joined))
+            self._records[system] = (joined, on)
+        return self._records[system][0]
+
+    def from_clause(self) -> FromClause:
+        """The person's row with every record asked for so far, to select from."""
+        joined: FromClause = self.row
+        for table, on in self._records.values():
+            joined = joined.outerjoin(table, on)
+        return joined
+
+
+@dataclass(frozen=True)
+class FixedPerson:
+    person: Person
+
+
+@dataclass(frozen=True)
+class Nobody:
+    pass
+
+
+PersonSource = HubPerson | FixedPerson | Nobody
+NOBODY = Nobody()
+
+
+@dataclass(frozen=True)
+class Sql:
+    expr: ColumnElement[Any]
+    nullable: bool
+
+
+@dataclass(frozen=True)
+class SqlScope:
+    on: date
+    applicant: HubPerson
+    """The candidate applicant."""
+    persons: Mapping[str, PersonSource]
+    answers: Mapping[str, bool | int | str]
+    answer_kinds: Mapping[str, Kind | None]
+    tables: Mapping[str, IncomeTable]
+    aliases: Iterator[int] = field(default_factory=itertools.count)
+
+    def member_alias(self) -> NamedFromClause:
+        return JukiRecord.__table__.alias(f"member_{next(self.aliases)}")
+
+    def with_person(self, name: str, source: PersonSource) -> SqlScope:
+        return replace(self, persons={**self.persons, name: source})
+
+
+def resident(row: FromClause) -> ColumnElement[bool]:
+    """A current 住民記録 row of a person living in the city."""
+    return and_(row.c.valid_to.is_(None), row.c.status == RESIDENT)
+
+
+def visible_member(member: FromClause, applicant: FromClause) -> ColumnElement[bool]:
+    """``member`` is in the applicant's household and the applicant may see them (支援措置)."""
+    return and_(member.c.household_number == applicant.c.household_number, resident(member),
+                or_(not_(member.c.support_measure), member.c.atena_number == applicant.c.atena_number))
+
+
+def compile_node(node: t.Node, scope: SqlScope) -> Sql:
+    match node:
+        case t.Literal(value):
+            return Sql(_literal(value), False)
+        case t.Answer(question):
+            if question in scope.answers:
+                return Sql(_literal(scope.answers[question]), False)
+            kind = scope.answer_kinds.get(question) or Kind.BOOL
+            return Sql(_null(kind), True)
+        case t.Answered(question):
+            return Sql(_literal(question in scope.answers), False)
+        case t.Field(person, name):
+            return _field(scope.persons[person], name, scope)
+        case t.Not(operand):
+            inner = compile_node(operand, scope)
+            return Sql(not_(inner.expr), inner.nullable)
+        case t.And(left, right):
+            return _joined(and_, compile_node(left, scope), compile_node(right, scope))
+        case t.Or(left, right):
+            return _joined(or_, compile_node(left, scope), compile_node(right, scope))
+        case t.Choice(condition, if_true, if_false):
+            return _choice(*(compile_node(n, scope) for n in (condition, if_true, if_false)))
+        case t.Compare(op, left, right):
+            a, b = compile_node(left, scope), compile_node(right, scope)
+            return Sql(COMPARISONS[op](a.expr, b.expr), a.nullable or b.nullable)
+        case t.OneOf(item, values):
+            inner = compile_node(item, scope)
+            return Sql(inner.expr.in_(sorted(values, key=str)), inner.nullable)
+        case t.Quantifier(kind, var, body):
+            return _quantifier(kind, var, body, scope)
+        case t.Count(var, body):
+            return _count(var, body, scope)
+        case t.AgeCompare(person, op, years):
+            return _age_compare(scope.persons[person], op, years, scope.on)
+        case t.LawTest(law, person):
+            return _law_test(scope.persons[person], law, scope.on)
+        case t.MonthsCompare(person, op, months):
+            return _months_compare(scope.persons[person], op, months, scope.on)
+        case t.IncomeLimit(table, dependents):
+            return _income_limit(scope.tables[table], compile_node(dependents, scope))
+    raise AssertionError(f"unchecked node {node!r}")
+
+
+def _literal(value: bool | int | str) -> ColumnElement[Any]:
+    kind = Kind.BOOL if isinstance(value, bool) else Kind.INT if isinstance(value, int) else Kind.STRING
+    return literal(value, _SQL_TYPES[kind])
+
+
+def _null(kind: Kind) -> ColumnElement[Any]:
+    """A typed NULL (a bare NULL compared with ``==`` would become ``IS NULL``)."""
+    return cast(null(), _SQL_TYPES[kind])
+
+
+def _joined(join: Callable[..., ColumnElement[bool]], a: Sql, b: Sql) -> Sql:
+    return Sql(join(a.expr, b.expr), a.nullable or b.nullable)
+
+
+def _choice(condition: Sql, if_true: Sql, if_false: Sql) -> Sql:
+    if condition.nullable:  # CASE sends a NULL condition to ELSE; CEL gives an error
+        expr = case((condition.expr, if_true.expr), (not_(condition.expr), if_false.expr))
+    else:
+        expr = case((condition.expr, if_true.expr), else_=if_false.expr)
+    return Sql(expr, condition.nullable or if_true.nullable or if_false.nullable)
+
+
+# -- persons ----------------------------------------------------------------------------------
+
+def _field(source: PersonSource, name: str, scope: SqlScope) -> Sql:
+    if isinstance(source, Nobody):
+        return Sql(_null(PERSON_FIELDS[name]), True)
+    if isinstance(source, FixedPerson):
+        return Sql(_literal(getattr(source.person, name)), False)
+    return Sql(_hub_field(source, name, scope), False)
+
+
+def _hub_field(person: HubPerson, name: str, scope: SqlScope) -> ColumnElement[Any]:
+    row, on, applicant = person.row, scope.on, scope.applicant.row
+    if name in _JUKI_COLUMNS:
+        return row.c[_JUKI_COLUMNS[name]]
+    if name == "is_head":
+        return row.c.relationship == HEAD
+    if name == "is_applicant":
+        return true() if person is scope.applicant else row.c.atena_number == applicant.c.atena_number
+    if name == "is_applicant_spouse":
+        if person is scope.applicant:
+            return false()
+        pairs = or_(*(and_(applicant.c.relationship == mine, row.c.relationship == theirs)
+                      for mine, theirs in sorted(SPOUSE_PAIRS)))
+        return and_(row.c.atena_number != applicant.c.atena_number, pairs)
+    if name in ("nhi", "late_elderly"):
+        insured = person.record(name)
+        return and_(insured.c.id.is_not(None), _in_force(insured.c.acquired_on, insured.c.lost_on, on))
+    if name == "ltc":
+        return person.record("ltc").c.id.is_not(None)
+    if name == "care_level":
+        care = person.record("ltc")
+        return _while(or_(care.c.certified_until.is_(None), care.c.certified_until >= on), care.c.care_level)
+    if name == "pension_category":
+        pension = person.record("pension")
+        return _while(or_(pension.c.since.is_(None), pension.c.since <= on), pension.c.category)
+    if name in ("child_allowance_recipient", "child_allowance_child"):
+        role = (ChildAllowanceRecord.recipient_atena if name == "child_allowance_recipient"
+                else ChildAllowanceRecord.child_atena)
+        allowances = select(ChildAllowanceRecord.id).where(
+            role == row.c.atena_number, ChildAllowanceRecord.valid_to.is_(None),
+            _in_force(ChildAllowanceRecord.certified_on, ChildAllowanceRecord.ended_on, on))
+        return allowances.correlate_except(ChildAllowanceRecord.__table__).exists()
+    if name in _TAX_COLUMNS:
+        column, default = _TAX_COLUMNS[name]
+        return func.coalesce(person.record("tax").c[column], _literal(default))
+    if name in ("employer_insurance", "public_servant"):
+        return false()  # only movers (not in the hub) carry these
+    raise AssertionError(f"field {name} has no SQL")
+
+
+def _while(holds: ColumnElement[bool], code: Any) -> ColumnElement[Any]:
+    """A code of a joined record while ``holds``, else (or without a record) the empty string."""
+    return case((holds, func.coalesce(code, "")), else_="")
+
+
+def _latest_year(tax: NamedFromClause) -> ColumnElement[bool]:
+    """No later fiscal year of the same person is on record."""
+    later = TaxRecord.__table__.alias(f"{tax.name}_later")
+    return ~select(later.c.id).where(
+        later.c.atena_number == tax.c.atena_number, later.c.valid_to.is_(None),
+        later.c.fiscal_year > tax.c.fiscal_year).correlate_except(later).exists()
+
+
+def _in_force(start: Any, end: Any, on: date) -> ColumnElement[bool]:
+    return and_(start <= on, or_(end.is_(None), end > on))
+
+
+# -- date law ---------------------------------------------------------------------------------
+
+def _at_least(op: str, n: int, reaches: Callable[[int], ColumnElement[bool]]) -> ColumnElement[bool]:
+    """``count <op> n`` from ``reaches(k)``, the test "count ≥ k"."""
+    if op == ">=":
+        return reaches(n)
+    if op == ">":
+        return reaches(n + 1)
+    if op == "<":
+        return not_(reaches(n))
+    if op == "<=":
+        return not_(reaches(n + 1))
+    if op == "==":
+        return and_(reaches(n), not_(reaches(n + 1)))
+    return or_(not_(reaches(n)), reaches(n + 1))
+
+
+def _fixed(source: FixedPerson | Nobody, decide: Callable[[Person], bool | None]) -> Sql:
+    """A date rule for a person outside the hub, decided here (None: unknown)."""
+    value = decide(source.person) if isinstance(source, FixedPerson) else None
+    return Sql(_null(Kind.BOOL), True) if value is None else Sql(_literal(value), False)
+
+
+def _age_compare(source: PersonSource, op: str, years: int, on: date) -> Sql:
+    if not isinstance(source, HubPerson):
+        compare = COMPARISONS[op]
+        return _fixed(source, lambda p: None if p.birth_date is None
+                      else compare(lawdates.age(p.birth_date, on), years))
+    birth = source.row.c.birth_date
+    return Sql(_at_least(op, years, lambda k: birth <= lawdates.reached_bound(on, k)), True)
+
+
+def _law_test(source: PersonSource, law: str, on: date) -> Sql:
+    if not isinstance(source, HubPerson):
+        return _fixed(source, lambda p: None if p.birth_date is None else LAWS[law](p.birth_date, on))
+    birth = source.row.c.birth_date
+    if law == "late_elderly_age":
+        return Sql(birth <= lawdates.late_elderly_bound(on), True)
+    first, last = (lawdates.compulsory_school_bounds(on) if law == "compulsory_school_age"
+                   else lawdates.child_allowance_bounds(on))
+    return Sql(and_(birth >= first, birth <= last), True)
+
+
+def _months_compare(source: PersonSource, op: str, months: int, on: date) -> Sql:
+    if not isinstance(source, HubPerson):
+        compare = COMPARISONS[op]
+        return _fixed(source, lambda p: compare(p.pension_months, months))
+    since = source.record("pension").c.since
+
+    def reaches(k: int) -> ColumnElement[bool]:
+        if k <= 0:
+            return true()  # everyone has at least 0 months, on record or not
+        return and_(since.is_not(None), since <= lawdates.pension_months_bound(on, k))
+    return Sql(_at_least(op, months, reaches), False)
+
+
+def _income_limit(table: IncomeTable, dependents: Sql) -> Sql:
+    """The table's value as a CASE on the dependents.
+
+    A simple CASE reads the dependents once per row, not once per row of the
+    table; outside the table's rows the ELSE gives the first row below it and
+    the last row plus ``each_additional`` above, and NULL for NULL.
+    """
+    d, rows = dependents.expr, table.rows
+    (first_key, first_value), (last_key, last_value) = rows[0], rows[-1]
+    by_count = {k: _literal(table.value(k)) for k in range(first_key, last_key + 1)}
+    beyond = case((d < first_key, _literal(first_value)),
+                  else_=_literal(last_value) + (d - last_key) * table.each_additional)
+    return Sql(case(by_count, value=d, else_=beyond), dependents.nullable)
+
+
+# -- the household ----------------------------------------------------------------------------
+
+def _members(scope: SqlScope, var: str) -> tuple[HubPerson, SqlScope]:
+    member = HubPerson(scope.member_alias())
+    return member, scope.with_person(var, member)
+
+
+def household_select(member: HubPerson, scope: SqlScope, *columns: Any) -> Select[Any]:
+    """SELECT ``columns`` (the row id by default) from the applicant's household bound to ``member``.
+
+    Build it once the conditions on the member are compiled: the records they
+    read are joined to the member's row.
+    """
+    return (select(*(columns or (member.row.c.id,))).select_from(member.from_clause())
+            .where(visible_member(member.row, scope.applicant.row)).correlate_except(member.row))
+
+
+def _quantifier(kind: str, var: str, body_node: t.Node, scope: SqlScope) -> Sql:
+    member, inner = _members(scope, var)
+    body = compile_node(body_node, inner)
+    some_null = household_select(member, scope).where(body.expr.is_(None)).exists()
+    if kind == "exists_one":
+        count = household_select(member, scope, func.count()).where(body.expr).scalar_subquery()
+        if not body.nullable:
+            return Sql(count == 1, False)
+        return Sql(case((some_null, null()), else_=count == 1), True)
+    if kind == "exists":
+        some_true = household_select(member, scope).where(body.expr).exists()
+        if not body.nullable:
+            return Sql(some_true, False)
+        return Sql(case((some_true, true()), (some_null, null()), else_=false()), True)
+    some_false = household_select(member, scope).where(not_(body.expr)).exists()
+    if not body.nullable:
+        return Sql(not_(some_false), False)
+    return Sql(case((some_false, false()), (some_null, null()), else_=true()), True)
+
+
+def _count(var: str | None, body_node: t.Node | None, scope: SqlScope) -> Sql:
+    member, inner = _members(scope, var or "_")
+    if var is None or body_node is None:
+        return Sql(household_select(member, scope, func.count()).scalar_subquery(), False)
+    body = compile_node(body_node, inner)
+    count = household_select(member, scope, func.count()).where(body.expr).scalar_subquery()
+    if not body.nullable:
+        return Sql(count, False)
+    some_null = household_select(member, scope).where(body.expr.is_(None)).exists()
+    return Sql(case((some_null, null()), else_=count), True)
