@@ -1,0 +1,88 @@
+"""`madoguchi serve` and `madoguchi demo`: run the site."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from madoguchi.cli.common import DbOption, database_url, stderr
+from madoguchi.db.engine import make_engine
+from madoguchi.db.migrate import upgrade
+from madoguchi.intake.worker import run_worker_in_thread
+from madoguchi.settings import Settings, get_settings
+from madoguchi.sources.importer import import_set
+from madoguchi.sources.synthetic import generate_city
+from madoguchi.vault import load_vault
+from madoguchi.web.app import create_app
+
+HostOption = Annotated[str, typer.Option("--host", help="Address to listen on.")]
+PortOption = Annotated[int, typer.Option("--port", help="Port to listen on.")]
+
+
+def _settings(db: str | None) -> Settings:
+    return get_settings().model_copy(update={"database_url": database_url(db)})
+
+
+def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000, db: DbOption = None) -> None:
+    """Serve the API and the web front."""
+    settings = _settings(db)
+    upgrade(make_engine(settings.database_url))
+    _run(settings, host, port)
+
+
+def _run(settings: Settings, host: str, port: int) -> None:
+    """Serve, with a delivery worker in this process (the embedded mode)."""
+    stop = threading.Event()
+    worker = run_worker_in_thread(make_engine(settings.database_url), stop)
+    try:
+        # No access log: request paths carry 宛名番号.
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+
+
+def demo(
+    residents: Annotated[int, typer.Option("--residents", min=100, help="Size of the synthetic city.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic city.")] = 1,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    db: DbOption = None,
+) -> None:
+    """Make a synthetic city, import it into the database and serve the site."""
+    settings = _settings(db)
+    city = Path(".madoguchi") / f"demo-city-{residents}-{seed}"
+    if not (city / "manifest.json").exists():
+        with _progress() as progress:
+            task = progress.add_task("generating the city", total=residents)
+            generate_city(city, residents=residents, seed=seed,
+                          progress=lambda n: progress.update(task, completed=n))
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    with _progress() as progress:
+        tasks: dict[str, int] = {}
+
+        def advance(file: str, rows: int) -> None:
+            if file not in tasks:
+                tasks[file] = progress.add_task(f"importing {file}", total=None)
+            progress.update(tasks[file], completed=rows)
+
+        report = import_set(engine, city, vault=load_vault(settings.keys_file), progress=advance)
+    stderr.print(f"imported: {json.dumps(report.to_json()['files'], ensure_ascii=False)}", highlight=False)
+    personas = json.loads((city / "personas.json").read_text(encoding="utf-8"))
+    stderr.print(f"\nmadoguchi demo city: http://{host}:{port}/")
+    stderr.print("demo residents (宛名番号) to try, e.g. `madoguchi plan ATENA --event birth`:")
+    for persona in personas if isinstance(personas, list) else personas.values():
+        stderr.print(f"  {json.dumps(persona, ensure_ascii=False)}", highlight=False)
+    _run(settings, host, port)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=stderr, transient=True)

@@ -1,0 +1,178 @@
+"""Turning one chunk of a file into staging rows: the part of an import that runs on every core.
+
+Each record becomes one staging row ``(line, op, reason, raw_sealed, row_hash,
+*layout.outputs)``, all text, an empty value meaning NULL. A valid row carries its normalised
+values, the sensitive ones sealed, and the keyed hash of its content; a bad
+row carries its reason, its original text sealed and only its key (so a full
+set does not end a record whose row was merely refused). For PostgreSQL the
+rows come back as ``COPY`` text, ready to stream; for SQLite as tuples (None for NULL).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from madoguchi.identifiers import NumberingScheme
+from madoguchi.sources.layout import LAYOUTS, FileLayout, Sealed
+from madoguchi.sources.reader import Chunk, Record, read_chunk_text, read_records
+from madoguchi.sources.validate import BadRow, RowValidator, picker
+from madoguchi.vault import Vault
+
+StagedRow = tuple[str | None, ...]
+STAGING_PREFIX = ("line", "op", "reason", "raw_sealed", "row_hash")
+"""The columns every staging row starts with, before the layout's outputs."""
+QUARANTINE_CONTEXT = "quarantined_row"
+"""The vault context a quarantined row's original text is sealed under."""
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_FIELD_SEPARATOR = "\x1f"
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class StagingContext:
+    """What every chunk of one import shares."""
+
+    vault: Vault
+    scheme: NumberingScheme
+    delta: bool
+    copy_text: bool
+    """Produce PostgreSQL COPY text (else tuples for executemany)."""
+
+
+@dataclass
+class ChunkResult:
+    file: str
+    read: int
+    quarantined: int
+    copy_data: bytes = b""
+    """COPY text rows (tab-separated, an empty field is NULL)."""
+    rows: list[StagedRow] | None = None
+
+
+def row_content(values: list[str]) -> str:
+    """The canonical text of a normalised row, hashed to tell a changed record from an unchanged one.
+
+    Values joined by U+001F; should a value itself hold that character, the JSON array
+    instead (which never holds it raw, so the two forms cannot collide).
+    """
+    joined = _FIELD_SEPARATOR.join(values)
+    if joined.count(_FIELD_SEPARATOR) != len(values) - 1:
+        return _JSON.encode(values)
+    return joined
+
+
+class LookupHasher:
+    """`Vault.lookup_hash`, with the HMAC key schedule computed once rather than per value."""
+
+    def __init__(self, vault: Vault) -> None:
+        self._keyed = hmac.new(vault.lookup_key, digestmod=hashlib.sha256)
+
+    def __call__(self, value: str) -> str:
+        mac = self._keyed.copy()
+        mac.update(value.encode("utf-8"))
+        return mac.hexdigest()
+
+
+class Stager:
+    """Validates one file's records and shapes them as staging rows (text; empty is NULL)."""
+
+    def __init__(self, layout: FileLayout, header: tuple[str, ...], context: StagingContext) -> None:
+        self.validator = RowValidator(layout, header, context.scheme, delta=context.delta)
+        self._vault = context.vault
+        self._hash = LookupHasher(context.vault)
+        sealed_inputs = {name for s in layout.sealed for name in s.columns}
+        self._plain = picker([i for i, c in enumerate(layout.columns) if c.name not in sealed_inputs])
+        self._sealers = [self._sealer(layout, sealed) for sealed in layout.sealed]
+        self._outputs = layout.outputs
+
+    def _sealer(self, layout: FileLayout, sealed: Sealed) -> Callable[[list[str]], list[str]]:
+        """The hub columns of one sealed item (sealed text, and its lookup hash if it has one)."""
+        index = {c.name: i for i, c in enumerate(layout.columns)}
+        take = picker([index[name] for name in sealed.columns])
+        seal, context, lookup = self._vault.seal, sealed.context, sealed.lookup is not None
+
+        def plain_text(values: list[str]) -> str:
+            parts = take(values)
+            if len(parts) == 1:
+                return parts[0]
+            return _JSON.encode(dict(zip(sealed.columns, parts, strict=True)))
+
+        def columns(values: list[str]) -> list[str]:
+            plain = plain_text(values)
+            if not plain:
+                return ["", ""] if lookup else [""]
+            return [seal(plain, context), self._hash(plain)] if lookup else [seal(plain, context)]
+
+        return columns
+
+    def stage(self, record: Record) -> tuple[list[str], bool]:
+        """The staging row for a record, and whether the record was refused."""
+        validator, fields = self.validator, record.fields
+        op = ""
+        try:
+            if record.error is not None:
+                raise BadRow(record.error)
+            if "\x00" in record.raw:
+                raise BadRow("the row holds a NUL character, which no text column can store")
+            validator.check_width(fields)
+            op = validator.op(fields)
+            if op == "delete":
+                return self._keyed(record, op, validator.key_values(fields, strict=True), ""), False
+            values = validator.values(fields)
+        except BadRow as exc:
+            return self._keyed(record, op, validator.key_values(fields, strict=False), str(exc)), True
+        row = [str(record.line), op, "", "", self._hash(row_content(values)), *self._plain(values)]
+        for columns in self._sealers:
+            row += columns(values)
+        return row, False
+
+    def _keyed(self, record: Record, op: str, key: dict[str, str], reason: str) -> list[str]:
+        """A row that carries only its key: a delete, or a refused row (with its reason and text)."""
+        raw_sealed = self._vault.seal(record.raw, QUARANTINE_CONTEXT) if reason else ""
+        return [str(record.line), op, reason, raw_sealed, "", *(key.get(name, "") for name in self._outputs)]
+
+
+def stage_chunk(chunk: Chunk, header: tuple[str, ...], context: StagingContext) -> ChunkResult:
+    """Read, check and shape one chunk.
+
+    Raises:
+        UnreadableSet: the chunk is not UTF-8.
+    """
+    stager = Stager(LAYOUTS[chunk.file], header, context)
+    result = ChunkResult(chunk.file, 0, 0)
+    lines: list[str] = []
+    rows: list[StagedRow] = []
+    for record in read_records(read_chunk_text(chunk), chunk.first_line):
+        row, refused = stager.stage(record)
+        result.read += 1
+        result.quarantined += refused
+        if not context.copy_text:
+            rows.append(tuple(value or None for value in row))
+        elif "\\" in record.raw or "\t" in record.raw or "\n" in record.raw or "\r" in record.raw:
+            lines.append("\t".join([value.translate(_COPY_ESCAPES) for value in row]))
+        else:
+            lines.append("\t".join(row))
+    if context.copy_text:
+        result.copy_data = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    else:
+        result.rows = rows
+    return result
+
+
+_worker_context: StagingContext | None = None
+
+
+def init_worker(vault_json: str, scheme: NumberingScheme, delta: bool, copy_text: bool) -> None:
+    """Set up a pool process (the vault travels as its JSON: its keys are not picklable)."""
+    global _worker_context
+    _worker_context = StagingContext(Vault.from_json(vault_json), scheme, delta, copy_text)
+
+
+def stage_chunk_in_worker(chunk: Chunk, header: tuple[str, ...]) -> ChunkResult:
+    assert _worker_context is not None, "init_worker was not called"
+    return stage_chunk(chunk, header, _worker_context)
