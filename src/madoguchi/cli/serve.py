@@ -76,10 +76,10 @@ def demo(
         report = import_set(engine, city, vault=load_vault(settings.keys_file), progress=advance)
     stderr.print(f"imported: {json.dumps(report.to_json()['files'], ensure_ascii=False)}", highlight=False)
     personas = json.loads((city / "personas.json").read_text(encoding="utf-8"))
-    stderr.print(f"\nmadoguchi demo city: http://{host}:{port}/")
-    stderr.print("demo residents (宛名番号) to try, e.g. `madoguchi plan ATENA --event birth`:")
-    for persona in personas if isinstance(personas, list) else personas.values():
-        stderr.print(f"  {json.dumps(persona, ensure_ascii=False)}", highlight=False)
+    stderr.print(f"\nmadoguchi demo city: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
+    stderr.print("demo residents (宛名番号), e.g. `madoguchi plan ATENA --event birth`:")
+    for name, persona in personas.items():
+        stderr.print(f"  {name}: {persona['applicant']} — {persona['title']}", highlight=False)
     _run(settings, host, port)
 
 
