@@ -9,7 +9,14 @@ from typing import Annotated
 
 import typer
 import uvicorn
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from madoguchi.cli.common import DbOption, database_url, stderr
 from madoguchi.db.engine import make_engine
@@ -66,7 +73,7 @@ def demo(
     engine = make_engine(settings.database_url)
     upgrade(engine)
     with _progress() as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def advance(file: str, rows: int) -> None:
             if file not in tasks:
