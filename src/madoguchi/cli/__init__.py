@@ -9,7 +9,19 @@ from __future__ import annotations
 
 import typer
 
-from madoguchi.cli import audit, bench, catalog, city, client, db, imports, person, serve, worker
+from madoguchi.cli import (
+    audit,
+    bench,
+    catalog,
+    city,
+    client,
+    db,
+    imports,
+    person,
+    plan,
+    serve,
+    worker,
+)
 
 app = typer.Typer(
     name="madoguchi",
@@ -28,6 +40,9 @@ app.add_typer(worker.delivery_app, name="delivery")
 app.add_typer(worker.target_app, name="target")
 app.command("import")(imports.import_set)
 app.add_typer(imports.quarantine_app, name="quarantine")
+app.command("plan")(plan.plan)
+app.command("prefill")(plan.prefill)
+app.command("screen")(plan.screen)
 app.command("serve")(serve.serve)
 app.command("demo")(serve.demo)
 app.command("bench", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(bench.bench)

@@ -15,12 +15,12 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
+from madoguchi.catalog.directory import serving_catalog
 from madoguchi.db.engine import make_engine
-from madoguchi.registry.purpose import load_purposes
 from madoguchi.settings import Settings, get_settings
 from madoguchi.vault import load_vault
 from madoguchi.web import pages
-from madoguchi.web.api import health, registry
+from madoguchi.web.api import guidance, health, registry
 from madoguchi.web.errors import install_problem_handlers
 from madoguchi.web.sealing import seal_periodically
 
@@ -42,10 +42,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Parameters stay out of database error messages, and so out of the server's log.
     app.state.engine = make_engine(settings.database_url, hide_parameters=True)
     app.state.vault = load_vault(settings.keys_file)
-    app.state.purposes = load_purposes(settings.catalog)
+    serving = serving_catalog(settings.catalog)
+    app.state.catalog_store = serving.store
+    app.state.purposes = serving.purposes
     install_problem_handlers(app)
     app.include_router(health.router)
     app.include_router(registry.router)
+    app.include_router(guidance.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
