@@ -16,6 +16,7 @@ from madoguchi.cli.common import (
     DbOption,
     JsonOption,
     fail,
+    open_catalog,
     open_engine,
     print_json,
     stderr,
@@ -25,7 +26,6 @@ from madoguchi.db.engine import transaction
 from madoguchi.errors import AppError
 from madoguchi.registry.audit import verify_log
 from madoguchi.registry.checkpoint import seal_checkpoint
-from madoguchi.registry.purpose import PurposesInvalid, load_purposes
 from madoguchi.registry.service import list_access
 from madoguchi.settings import get_settings
 from madoguchi.vault import load_vault
@@ -83,13 +83,11 @@ def log(
 ) -> None:
     """List who read a resident's data, newest first (purpose audit; the listing is logged too)."""
     actor = operator_actor(operator)
+    purposes = open_catalog().purposes
     try:
-        purposes = load_purposes(get_settings().catalog)
         with transaction(open_engine(db)) as session:
             listing = list_access(session, actor=actor, atena_number=atena_number, purpose="audit",
                                   purposes=purposes, limit=limit)
-    except PurposesInvalid as exc:
-        fail(str(exc), EXIT_FAULTS)
     except AppError as error:
         refuse(error)
     if json_output:

@@ -8,10 +8,9 @@ from typing import Annotated
 import typer
 
 from madoguchi.cli.common import (
-    EXIT_FAULTS,
     DbOption,
     JsonOption,
-    fail,
+    open_catalog,
     open_engine,
     print_json,
     stderr,
@@ -20,8 +19,6 @@ from madoguchi.cli.person import OperatorOption, operator_actor, refuse
 from madoguchi.db.engine import transaction
 from madoguchi.errors import AppError
 from madoguchi.registry.api_client import create_client, list_clients, revoke_client
-from madoguchi.registry.purpose import PurposesInvalid, load_purposes
-from madoguchi.settings import get_settings
 
 app = typer.Typer(help="API clients: internal systems calling the data API.", no_args_is_help=True)
 
@@ -38,13 +35,11 @@ def add(
 ) -> None:
     """Register a client and print its token — shown this once only."""
     actor = operator_actor(operator)
+    registry = open_catalog().purposes
     try:
-        registry = load_purposes(get_settings().catalog)
         with transaction(open_engine(db)) as session:
             client, token = create_client(session, actor=actor, name=name, department=department,
                                           purposes=purposes, registry=registry)
-    except PurposesInvalid as exc:
-        fail(str(exc), EXIT_FAULTS)
     except AppError as error:
         refuse(error)
     if json_output:

@@ -18,13 +18,13 @@ from madoguchi.cli.common import (
     DbOption,
     JsonOption,
     fail,
+    open_catalog,
     open_engine,
     print_json,
 )
 from madoguchi.db.engine import transaction
 from madoguchi.errors import AppError
 from madoguchi.registry.items import HOUSEHOLD
-from madoguchi.registry.purpose import PurposesInvalid, load_purposes
 from madoguchi.registry.schemas import PersonView
 from madoguchi.registry.service import view_person
 from madoguchi.settings import get_settings
@@ -60,10 +60,7 @@ def show(
     """Show one person's items allowed by the purpose, with their source and dates (logged)."""
     settings = get_settings()
     actor = operator_actor(operator)
-    try:
-        purposes = load_purposes(settings.catalog)
-    except PurposesInvalid as exc:
-        fail(str(exc), EXIT_FAULTS)
+    purposes = open_catalog().purposes
     try:
         with transaction(open_engine(db)) as session:
             view = view_person(session, actor=actor, atena_number=atena_number, purpose=purpose,

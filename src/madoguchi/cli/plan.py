@@ -21,14 +21,13 @@ from rich.console import Console
 from rich.table import Table
 
 from madoguchi import clock
-from madoguchi.catalog.directory import ServingCatalog, serving_catalog
-from madoguchi.catalog.errors import CatalogInvalid
 from madoguchi.cli.common import (
     EXIT_FAULTS,
     EXIT_USAGE,
     DbOption,
     JsonOption,
     fail,
+    open_catalog,
     open_engine,
     print_json,
 )
@@ -41,7 +40,6 @@ from madoguchi.guidance.screening import screen_event
 from madoguchi.guidance.service import plan_event
 from madoguchi.prefill.schemas import FilledForm
 from madoguchi.prefill.service import prefill_form
-from madoguchi.registry.purpose import PurposesInvalid
 from madoguchi.settings import get_settings
 from madoguchi.vault import load_vault
 
@@ -59,7 +57,7 @@ def plan(applicant: ApplicantArgument, event: EventOption, date_: DateOption = N
          answers: AnswersOption = None, lang: LangOption = "ja", operator: OperatorOption = None,
          db: DbOption = None, json_output: JsonOption = False) -> None:
     """List every procedure the life event leads to, with subject, department, deadline and reason."""
-    actor, serving, given, chosen = operator_actor(operator), _serving(), _answers(answers), _lang(lang)
+    actor, serving, given, chosen = operator_actor(operator), open_catalog(), _answers(answers), _lang(lang)
     with _refusing(), transaction(open_engine(db)) as session:
         result = plan_event(session, actor=actor, catalog=serving.store.current, purposes=serving.purposes,
                             vault=load_vault(get_settings().keys_file), event_id=event,
@@ -78,7 +76,7 @@ def prefill(applicant: ApplicantArgument, event: EventOption,
             date_: DateOption = None, answers: AnswersOption = None, lang: LangOption = "ja",
             operator: OperatorOption = None, db: DbOption = None, json_output: JsonOption = False) -> None:
     """Fill every field of a procedure's form: value, source and as-of date, or why the resident types it."""
-    actor, serving, given, chosen = operator_actor(operator), _serving(), _answers(answers), _lang(lang)
+    actor, serving, given, chosen = operator_actor(operator), open_catalog(), _answers(answers), _lang(lang)
     with _refusing(), transaction(open_engine(db)) as session:
         form = prefill_form(session, actor=actor, catalog=serving.store.current, purposes=serving.purposes,
                             vault=load_vault(get_settings().keys_file), event_id=event,
@@ -95,7 +93,7 @@ def screen(event: EventOption,
            date_: DateOption = None, answers: AnswersOption = None, operator: OperatorOption = None,
            db: DbOption = None, json_output: JsonOption = False) -> None:
     """List every resident the procedure would apply to as the event's applicant, found in the database."""
-    actor, serving, given, day = operator_actor(operator), _serving(), _answers(answers), _day(date_)
+    actor, serving, given, day = operator_actor(operator), open_catalog(), _answers(answers), _day(date_)
     with _refusing(), transaction(open_engine(db)) as session:
         found = screen_event(session, actor=actor, catalog=serving.store.current, purposes=serving.purposes,
                              event_id=event, procedure_id=procedure, event_date=day, answers=given)
@@ -118,17 +116,6 @@ def _refusing() -> Iterator[None]:
 
 def _refuse(error: AppError) -> NoReturn:
     fail(error.detail, EXIT_FAULTS if error.status in (401, 403) or error.status >= 500 else EXIT_USAGE)
-
-
-def _serving() -> ServingCatalog:
-    try:
-        serving = serving_catalog(get_settings().catalog)
-        serving.store.current  # noqa: B018 -- load it now: a broken catalog stops before any read
-    except (CatalogInvalid, PurposesInvalid) as error:
-        fail(f"the catalog cannot be used: {error}; run `madoguchi catalog check`", EXIT_FAULTS)
-    except AppError as error:
-        fail(error.detail, EXIT_USAGE)
-    return serving
 
 
 def _answers(path: Path | None) -> dict[str, JsonValue]:
