@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
 
+from madoguchi.actor import Actor
 from madoguchi.catalog.errors import EventNotFound
 from madoguchi.guidance.errors import ApplicantInvalid, QuestionUnknown
 from madoguchi.guidance.household import GUIDANCE_ITEMS
@@ -96,3 +98,15 @@ def test_an_unknown_event_an_unknown_applicant_and_one_who_moved_away_are_refuse
         navigator.plan("birth", gone.atena_number, ON)
     assert [e.subject for e in navigator.log()] == [gone.atena_number]  # the read that found it
 
+
+
+def test_a_resident_plans_with_their_household_as_the_counter_would(
+        navigator: Navigator, homes: Households) -> None:
+    family = homes.birth_family()
+    resident = dataclasses.replace(navigator, actor=Actor.resident(family.father.atena_number))
+    by_counter = navigator.plan("birth", family.father.atena_number, ON, mother=family.mother.atena_number)
+    by_resident = resident.plan("birth", family.father.atena_number, ON, mother=family.mother.atena_number)
+    assert procedures(by_resident) == procedures(by_counter)
+    residents_reads = [e for e in navigator.log() if e.actor_kind == "resident"]
+    assert sorted(e.subject for e in residents_reads) == sorted(
+        p.atena_number for p in (family.father, family.mother, family.son))

@@ -4,8 +4,9 @@
   themselves and by actors authorised for it; to everyone else they do not
   exist — not to the members of their own household either.
 * A resident reads their own record; with ``self-view`` also their minor
-  children (under 18) living with them; with ``procedure:<id>`` the members
-  of their household, for the items the procedure declares. An operator
+  children (under 18) living with them; with ``procedure:<id>`` and
+  ``guidance:<event>`` the members of their household, for the items the
+  procedure or the navigator declares. An operator
   using ``self-view`` on a resident's request sees what that resident would.
 * Staff, systems and operators read anyone the purpose lets them; a
   ``review:<department>`` purpose belongs to that department alone.
@@ -22,6 +23,8 @@ from madoguchi.registry.purpose import Purpose
 
 ADULT_AGE = 18
 SELF_VIEW = "self-view"
+_HOUSEHOLD_PURPOSES = ("procedure:", "guidance:")
+"""Purposes under which a resident reads the other members of their household."""
 
 _CHILDREN_BY_RELATIONSHIP: dict[str, frozenset[str]] = {
     "世帯主": frozenset({"子"}),
@@ -81,4 +84,4 @@ def may_read(actor: Actor, purpose: Purpose, subject: JukiRecord, *,
     if is_self:
         return True
     return (requester is not None and requester.household_number == subject.household_number
-            and purpose.id.startswith("procedure:"))
+            and purpose.id.startswith(_HOUSEHOLD_PURPOSES))
