@@ -65,7 +65,7 @@ def assert_agreement(session: Session, city: City, on: date, case: Case, answers
     assert in_sql == in_python, f"{case} on {on} with {answers}"
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(drawn=cities(), data=st.data())
 def test_sql_screening_agrees_with_python_evaluation(session: Session, drawn: tuple[City, date],

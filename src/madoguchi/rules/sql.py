@@ -74,34 +74,32 @@ _ONE_PER_PERSON: dict[str, Any] = {"nhi": NhiRecord, "late_elderly": LateElderly
 
 
 class HubPerson:
-    """A row of ``juki_records`` (an alias) and the current records joined to it.
+    """A row of ``juki_records`` (an alias) and the records LEFT JOINed to it as the rule asks.
 
     The systems with one current record per person (NHI, 後期高齢者医療, 介護保険,
-    国民年金) and the latest tax year are LEFT JOINed to the person's row as the
-    rule asks for them, so their facts are plain column expressions: the
-    database joins whole tables (hash joins) or probes an index once per
-    person, however many fields the rule reads.
+    国民年金), the latest tax year, and the persons receiving or counted in a
+    児童手当 are joined on the 宛名番号, so every fact is a plain column
+    expression: the database joins whole tables at once (hash joins) or probes
+    an index once per person, however many fields the rule reads.
     """
 
     def __init__(self, row: NamedFromClause) -> None:
         self.row = row
-        self._records: dict[str, tuple[NamedFromClause, ColumnElement[bool]]] = {}
+        self._joins: dict[str, tuple[NamedFromClause, ColumnElement[bool]]] = {}
 
-    def record(self, system: str) -> NamedFromClause:
-        """The alias of the person's current record of ``system`` (joined from now on)."""
-        if system not in self._records:
-            model = _ONE_PER_PERSON[system]
-            joined = model.__table__.alias(f"{self.row.name}_{system}")
-            on = and_(joined.c.atena_number == self.row.c.atena_number, joined.c.valid_to.is_(None))
-            if system == "tax":
-                on = and_(on, _latest_year(joined))
-            self._records[system] = (joined, on)
-        return self._records[system][0]
+    def joined(self, key: str, make: Callable[[str], NamedFromClause],
+               condition: Callable[[NamedFromClause], ColumnElement[bool]] | None = None) -> NamedFromClause:
+        """The table ``make`` gives (once, named after the person), joined on its ``atena_number``."""
+        if key not in self._joins:
+            table = make(f"{self.row.name}_{key}")
+            on = table.c.atena_number == self.row.c.atena_number
+            self._joins[key] = (table, on if condition is None else and_(on, condition(table)))
+        return self._joins[key][0]
 
     def from_clause(self) -> FromClause:
-        """The person's row with every record asked for so far, to select from."""
+        """The person's row with everything joined so far, to select from."""
         joined: FromClause = self.row
-        for table, on in self._records.values():
+        for table, on in self._joins.values():
             joined = joined.outerjoin(table, on)
         return joined
 
@@ -245,26 +243,23 @@ def _hub_field(person: HubPerson, name: str, scope: SqlScope) -> ColumnElement[A
                       for mine, theirs in sorted(SPOUSE_PAIRS)))
         return and_(row.c.atena_number != applicant.c.atena_number, pairs)
     if name in ("nhi", "late_elderly"):
-        insured = person.record(name)
+        insured = _record(person, name)
         return and_(insured.c.id.is_not(None), _in_force(insured.c.acquired_on, insured.c.lost_on, on))
     if name == "ltc":
-        return person.record("ltc").c.id.is_not(None)
+        return _record(person, "ltc").c.id.is_not(None)
     if name == "care_level":
-        care = person.record("ltc")
+        care = _record(person, "ltc")
         return _while(or_(care.c.certified_until.is_(None), care.c.certified_until >= on), care.c.care_level)
     if name == "pension_category":
-        pension = person.record("pension")
+        pension = _record(person, "pension")
         return _while(or_(pension.c.since.is_(None), pension.c.since <= on), pension.c.category)
     if name in ("child_allowance_recipient", "child_allowance_child"):
         role = (ChildAllowanceRecord.recipient_atena if name == "child_allowance_recipient"
                 else ChildAllowanceRecord.child_atena)
-        allowances = select(ChildAllowanceRecord.id).where(
-            role == row.c.atena_number, ChildAllowanceRecord.valid_to.is_(None),
-            _in_force(ChildAllowanceRecord.certified_on, ChildAllowanceRecord.ended_on, on))
-        return allowances.correlate_except(ChildAllowanceRecord.__table__).exists()
+        return _allowances(person, role, on).c.atena_number.is_not(None)
     if name in _TAX_COLUMNS:
         column, default = _TAX_COLUMNS[name]
-        return func.coalesce(person.record("tax").c[column], _literal(default))
+        return func.coalesce(_record(person, "tax").c[column], _literal(default))
     if name in ("employer_insurance", "public_servant"):
         return false()  # only movers (not in the hub) carry these
     raise AssertionError(f"field {name} has no SQL")
@@ -275,6 +270,21 @@ def _while(holds: ColumnElement[bool], code: Any) -> ColumnElement[Any]:
     return case((holds, func.coalesce(code, "")), else_="")
 
 
+def _in_force(start: Any, end: Any, on: date) -> ColumnElement[bool]:
+    """Started on or before ``on`` and not ended by it (the end day is the first day without)."""
+    return and_(start <= on, or_(end.is_(None), end > on))
+
+
+def _record(person: HubPerson, system: str) -> NamedFromClause:
+    """The person's current record of a system with one per person (tax: the latest year)."""
+    table = _ONE_PER_PERSON[system].__table__
+
+    def current(record: NamedFromClause) -> ColumnElement[bool]:
+        condition = record.c.valid_to.is_(None)
+        return and_(condition, _latest_year(record)) if system == "tax" else condition
+    return person.joined(system, table.alias, current)
+
+
 def _latest_year(tax: NamedFromClause) -> ColumnElement[bool]:
     """No later fiscal year of the same person is on record."""
     later = TaxRecord.__table__.alias(f"{tax.name}_later")
@@ -283,8 +293,14 @@ def _latest_year(tax: NamedFromClause) -> ColumnElement[bool]:
         later.c.fiscal_year > tax.c.fiscal_year).correlate_except(later).exists()
 
 
-def _in_force(start: Any, end: Any, on: date) -> ColumnElement[bool]:
-    return and_(start <= on, or_(end.is_(None), end > on))
+def _allowances(person: HubPerson, role: Any, on: date) -> NamedFromClause:
+    """The persons in ``role`` of a 児童手当 in force on ``on``, once each, joined to the person."""
+    def receiving(name: str) -> NamedFromClause:
+        return (select(role.label("atena_number"))
+                .where(ChildAllowanceRecord.valid_to.is_(None),
+                       _in_force(ChildAllowanceRecord.certified_on, ChildAllowanceRecord.ended_on, on))
+                .distinct().subquery(name))
+    return person.joined(role.key, receiving)
 
 
 # -- date law ---------------------------------------------------------------------------------
@@ -334,7 +350,7 @@ def _months_compare(source: PersonSource, op: str, months: int, on: date) -> Sql
     if not isinstance(source, HubPerson):
         compare = COMPARISONS[op]
         return _fixed(source, lambda p: compare(p.pension_months, months))
-    since = source.record("pension").c.since
+    since = _record(source, "pension").c.since
 
     def reaches(k: int) -> ColumnElement[bool]:
         if k <= 0:
@@ -378,21 +394,36 @@ def household_select(member: HubPerson, scope: SqlScope, *columns: Any) -> Selec
 def _quantifier(kind: str, var: str, body_node: t.Node, scope: SqlScope) -> Sql:
     member, inner = _members(scope, var)
     body = compile_node(body_node, inner)
-    some_null = household_select(member, scope).where(body.expr.is_(None)).exists()
-    if kind == "exists_one":
-        count = household_select(member, scope, func.count()).where(body.expr).scalar_subquery()
-        if not body.nullable:
-            return Sql(count == 1, False)
-        return Sql(case((some_null, null()), else_=count == 1), True)
+    if body.nullable:
+        return Sql(_three_valued(kind, member, scope, body.expr), True)
     if kind == "exists":
-        some_true = household_select(member, scope).where(body.expr).exists()
-        if not body.nullable:
-            return Sql(some_true, False)
-        return Sql(case((some_true, true()), (some_null, null()), else_=false()), True)
-    some_false = household_select(member, scope).where(not_(body.expr)).exists()
-    if not body.nullable:
-        return Sql(not_(some_false), False)
-    return Sql(case((some_false, false()), (some_null, null()), else_=true()), True)
+        return Sql(household_select(member, scope).where(body.expr).exists(), False)
+    if kind == "all":
+        return Sql(~household_select(member, scope).where(not_(body.expr)).exists(), False)
+    count = household_select(member, scope, func.count()).where(body.expr).scalar_subquery()
+    return Sql(count == 1, False)
+
+
+def _three_valued(kind: str, member: HubPerson, scope: SqlScope, body: ColumnElement[bool]) -> ColumnElement[Any]:
+    """A quantifier whose condition can be NULL, in one pass over the household.
+
+    Each member grades 2 (true), 1 (unknown) or 0 (false): ``exists`` is the
+    best grade, ``all`` the worst, as CEL's error-absorbing ``||`` and ``&&``.
+    """
+    if kind == "exists_one":
+        return household_select(member, scope, _tally(body, lambda trues: trues == 1)).scalar_subquery()
+    grade = case({True: 2, False: 0}, value=body, else_=1)
+    if kind == "exists":
+        best = household_select(member, scope, func.max(grade)).scalar_subquery()
+        return case({2: true(), 1: null()}, value=best, else_=false())
+    worst = household_select(member, scope, func.min(grade)).scalar_subquery()
+    return case({0: false(), 1: null()}, value=worst, else_=true())
+
+
+def _tally(body: ColumnElement[bool], then: Callable[[ColumnElement[Any]], ColumnElement[Any]]) -> ColumnElement[Any]:
+    """``then(number of members for whom body is true)``, or NULL when it is NULL for one."""
+    unknown = func.count(case((body.is_(None), 1)))
+    return case((unknown > 0, null()), else_=then(func.count(case((body, 1)))))
 
 
 def _count(var: str | None, body_node: t.Node | None, scope: SqlScope) -> Sql:
@@ -400,8 +431,7 @@ def _count(var: str | None, body_node: t.Node | None, scope: SqlScope) -> Sql:
     if var is None or body_node is None:
         return Sql(household_select(member, scope, func.count()).scalar_subquery(), False)
     body = compile_node(body_node, inner)
-    count = household_select(member, scope, func.count()).where(body.expr).scalar_subquery()
-    if not body.nullable:
-        return Sql(count, False)
-    some_null = household_select(member, scope).where(body.expr.is_(None)).exists()
-    return Sql(case((some_null, null()), else_=count), True)
+    if body.nullable:
+        tally = _tally(body.expr, lambda trues: trues)
+        return Sql(household_select(member, scope, tally).scalar_subquery(), True)
+    return Sql(household_select(member, scope, func.count()).where(body.expr).scalar_subquery(), False)
