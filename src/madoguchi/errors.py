@@ -20,6 +20,8 @@ class AppError(Exception):
     headers: ClassVar[Mapping[str, str]] = {}
     """Response headers the condition calls for (e.g. ``WWW-Authenticate`` on a 401)."""
 
-    def __init__(self, detail: str | None = None) -> None:
+    def __init__(self, detail: str | None = None, *, fields: Mapping[str, str] | None = None) -> None:
         self.detail = detail or self.title
+        self.fields = dict(fields or {})
+        """What is wrong with each input, by JSON Pointer (``#/body/values/phone``)."""
         super().__init__(self.detail)

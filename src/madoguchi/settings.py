@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     """The city's 宛名番号 check-digit scheme (see madoguchi.identifiers)."""
     checkpoint_interval_seconds: int = 60
     """How often the access log's chain heads are sealed by a signed checkpoint."""
+    insecure_cookies: bool = False
+    """Send the session cookie without ``Secure``: only for plain http on localhost (tests, demo)."""
+    session_idle_minutes: int = 30
+    """A web session unused this long ends (staff and residents)."""
+    staff_session_max_hours: int = 8
+    """A staff member's session ends this long after login, however busy."""
 
 
 @lru_cache

@@ -4,11 +4,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from guidance.conftest import homes, serving
 from madoguchi.intake.channels import ChannelRegistry, FileChannel, HttpChannel, InboxChannel
 from madoguchi.intake.delivery_settings import DeliverySettings
 from madoguchi.intake.reference_target import ReferenceTarget
 
 from .factories import SimulatedClock
+
+__all__ = ["homes", "serving"]
 
 
 @pytest.fixture

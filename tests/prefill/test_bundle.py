@@ -57,8 +57,7 @@ def test_what_remains_to_type_in_the_birth_bundle(navigator: Navigator, homes: H
     """Beside the child's name and reading, the shipped catalog still asks these (see docs/guidance.md)."""
     bundle = birth_bundle(navigator, homes)
     typed = [i.key for i in bundle.inputs if i.typing and i.required and i.certificate is None]
-    assert typed == ["newborn.given_name", "newborn.given_name_kana", "newborn.relationship", "applicant.phone",
-                     "nhi-enrollment/newborn/insured_my_number"]
+    assert typed == ["newborn.given_name", "newborn.given_name_kana", "newborn.relationship", "applicant.phone"]
     certified = [i.key for i in bundle.inputs if i.certificate is not None]
     assert certified == ["newborn.sex", "birth-registration/newborn/birth_time",
                          "birth-registration/newborn/birth_place", "newborn-visit/newborn/birth_weight",

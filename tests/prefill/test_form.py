@@ -92,7 +92,7 @@ def test_shown_when_rules_hide_the_fields_that_do_not_apply(navigator: Navigator
     home = homes.household()
     worker = homes.person(home, "世帯主", date(1980, 1, 1))
     at_birth = navigator.form("birth", "nhi-enrollment", worker.atena_number, BORN)
-    assert at_birth.hidden == ["previous_insurer"]
+    assert at_birth.hidden == ["insured_my_number", "previous_insurer"]  # a newborn has no My Number yet
     after_job = navigator.form("job-loss", "nhi-enrollment", worker.atena_number, BORN,
                                person=worker.atena_number)
     assert after_job.hidden == [] and field(after_job, "previous_insurer").must_type

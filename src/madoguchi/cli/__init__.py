@@ -12,14 +12,17 @@ import typer
 from madoguchi.cli import (
     audit,
     bench,
+    card,
     catalog,
     city,
     client,
+    credential,
     db,
     imports,
     person,
     plan,
     serve,
+    staff,
     worker,
 )
 
@@ -35,6 +38,9 @@ app.add_typer(city.app, name="city")
 app.add_typer(person.app, name="person")
 app.add_typer(audit.app, name="audit")
 app.add_typer(client.app, name="client")
+app.add_typer(credential.app, name="credential")
+app.add_typer(card.app, name="card")
+app.add_typer(staff.app, name="staff")
 app.command("worker")(worker.worker)
 app.add_typer(worker.delivery_app, name="delivery")
 app.add_typer(worker.target_app, name="target")

@@ -63,7 +63,8 @@ def demo(
     db: DbOption = None,
 ) -> None:
     """Make a synthetic city, import it into the database and serve the site."""
-    settings = _settings(db)
+    # The demo is served over plain http, where a browser may refuse a Secure session cookie.
+    settings = _settings(db).model_copy(update={"insecure_cookies": True})
     city = Path(".madoguchi") / f"demo-city-{residents}-{seed}"
     if not (city / "manifest.json").exists():
         with _progress() as progress:

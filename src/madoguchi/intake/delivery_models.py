@@ -10,48 +10,22 @@ step, committed before the next step runs, so a retry skips what succeeded.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
-    DateTime,
-    Dialect,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from madoguchi.db.base import Base, Id
-
-
-class Moment(TypeDecorator[datetime]):
-    """A moment written in UTC and read back with its offset on every database.
-
-    SQLite keeps no offset and compares moments as text: writing them all in
-    one zone keeps "due" and "lease expired" comparisons right there too.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("a delivery moment needs its offset (use madoguchi.clock.now())")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+from madoguchi.db.base import Base, Id, Moment
 
 
 class DeliveryStatus(StrEnum):

@@ -57,6 +57,13 @@ def prefill_bundle(session: Session, *, actor: Actor, catalog: Catalog, purposes
     """
     situation = read_situation(session, actor=actor, catalog=catalog, purposes=purposes, vault=vault,
                                event_id=event_id, applicant=applicant, event_date=event_date, answers=answers)
+    return fill_bundle(session, actor=actor, catalog=catalog, purposes=purposes, vault=vault,
+                       situation=situation, lang=lang)
+
+
+def fill_bundle(session: Session, *, actor: Actor, catalog: Catalog, purposes: PurposeRegistry, vault: Vault,
+                situation: Situation, lang: Lang = "ja") -> FilledBundle:
+    """``prefill_bundle`` for a situation already read (the intake keeps it to check who acts for whom)."""
     plan = decide_plan(catalog, situation.event, situation.household, situation.answers,
                        applicant=situation.applicant, lang=lang)
     tables = income_tables(catalog)

@@ -19,10 +19,11 @@ from madoguchi.catalog.directory import serving_catalog
 from madoguchi.db.engine import make_engine
 from madoguchi.settings import Settings, get_settings
 from madoguchi.vault import load_vault
-from madoguchi.web import pages
-from madoguchi.web.api import guidance, health, registry
+from madoguchi.web import backoffice_pages, pages, resident
+from madoguchi.web.api import backoffice, guidance, health, intake, registry
 from madoguchi.web.errors import install_problem_handlers
 from madoguchi.web.sealing import seal_periodically
+from madoguchi.web.sessions import LoginRequired, login_required_handler
 
 
 def operation_id(route: APIRoute) -> str:
@@ -46,10 +47,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalog_store = serving.store
     app.state.purposes = serving.purposes
     install_problem_handlers(app)
+    app.add_exception_handler(LoginRequired, login_required_handler)
     app.include_router(health.router)
     app.include_router(registry.router)
     app.include_router(guidance.router)
+    app.include_router(resident.router)
+    app.include_router(intake.router)
+    app.include_router(backoffice.router)
     app.include_router(pages.router)
+    app.include_router(backoffice_pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
 

@@ -4,21 +4,41 @@ A request gets one database session and one transaction: committed once when
 the route has returned — before the response is sent, so a read whose
 access-log entry could not be committed never reaches the client — and
 rolled back when anything failed.
+
+A back-office page or ``/api/v1/backoffice/`` route declares ``StaffSessionDep``
+(the logged-in staff member; a page without one redirects to the login page,
+an API route answers 401), and ``StaffWriteDep`` when it changes something
+(the session's CSRF token checked as well).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, cast
 
 from fastapi import Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from madoguchi.actor import Actor
+from madoguchi.backoffice.staff import active_staff_member, staff_actor
+from madoguchi.backoffice.staff_models import StaffMember
+from madoguchi.catalog.models import Catalog
+from madoguchi.catalog.store import CatalogStore
 from madoguchi.registry.api_client import AuthenticatedClient, authenticate_client
 from madoguchi.registry.purpose import PurposeRegistry
+from madoguchi.settings import Settings
 from madoguchi.vault import Vault
+from madoguchi.web.sessions import (
+    LiveSession,
+    LoginRequired,
+    check_csrf,
+    resume_session,
+    session_cookie_name,
+    submitted_csrf_token,
+)
 
 
 def get_engine(request: Request) -> Engine:
@@ -64,3 +84,58 @@ def get_client_purpose(client: ClientDep, purpose: Annotated[str, Query(
 
 
 ClientPurposeDep = Annotated[str, Depends(get_client_purpose, scope="function")]
+
+
+def get_app_settings(request: Request) -> Settings:
+    return cast(Settings, request.app.state.settings)
+
+
+def get_catalog(request: Request) -> Catalog:
+    """The serving catalog, taken once for the request (a reload meanwhile does not mix two)."""
+    return cast(CatalogStore, request.app.state.catalog_store).current
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+
+STAFF_LOGIN_PATH = "/backoffice/login"
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    """The staff member logged in on this request, and their web session."""
+
+    member: StaffMember
+    web: LiveSession
+
+    @property
+    def actor(self) -> Actor:
+        return staff_actor(self.member)
+
+
+_staff_cookie = APIKeyCookie(name=session_cookie_name("staff"), auto_error=False, scheme_name="StaffSession",
+                             description="The session cookie set by the staff login (`/backoffice/login`).")
+
+
+def get_staff_session(session: SessionDep,
+                      session_id: Annotated[str | None, Depends(_staff_cookie)]) -> StaffSession:
+    """The logged-in, still active staff member; raises LoginRequired (pages: to the login page)."""
+    live = resume_session(session, session_id=session_id)
+    member = (active_staff_member(session, login=live.actor_id)
+              if live is not None and live.actor_kind == "staff" else None)
+    if live is None or member is None:
+        raise LoginRequired("log in to the back office first", actor_kind="staff", login_url=STAFF_LOGIN_PATH,
+                            expired=session_id is not None)
+    return StaffSession(member, live)
+
+
+StaffSessionDep = Annotated[StaffSession, Depends(get_staff_session, scope="function")]
+
+
+async def get_staff_write(request: Request, staff: StaffSessionDep) -> StaffSession:
+    """The staff session of a state-changing request, whose CSRF token it carries; raises CsrfRefused."""
+    check_csrf(staff.web.csrf_token, await submitted_csrf_token(request))
+    return staff
+
+
+StaffWriteDep = Annotated[StaffSession, Depends(get_staff_write, scope="function")]

@@ -72,8 +72,9 @@ def problem(request: Request, *, status: int, slug: str, title: str, detail: str
 
 async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
+    errors = [FieldProblem(pointer=pointer, detail=detail) for pointer, detail in exc.fields.items()]
     return problem(request, status=exc.status, slug=exc.type, title=exc.title, detail=exc.detail,
-                   headers=exc.headers)
+                   headers=exc.headers, errors=errors or None)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -1,0 +1,1 @@
+"""The department back office: staff accounts (and, to come, the departments' inboxes)."""

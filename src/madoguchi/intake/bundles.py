@@ -1,0 +1,211 @@
+"""Submitting a bundle: the resident's one signature, accepted atomically, split into applications.
+
+``submit_bundle`` runs in the caller's transaction and either writes
+everything — the bundle, one application per procedure and subject with its
+first status, the co-signature requests, the delivery of each application
+that is complete — or nothing. Checks, in order: the draft is the
+resident's and open; every value the forms need is given and valid; the
+evidence the forms need is attached; the signature is the applicant's card
+over exactly this content; the same content was not submitted before; the
+applicant may act for each subject; no application for the same procedure
+and subject is still open.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import JsonValue
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from madoguchi import clock
+from madoguchi.actor import Actor
+from madoguchi.catalog.models import Catalog
+from madoguchi.guidance.language import say
+from madoguchi.intake.acting import Relation, may_act_for
+from madoguchi.intake.application_models import Application, Bundle, Draft
+from madoguchi.intake.attachments import attachments_of, signed_attachments
+from madoguchi.intake.cosign import CoSignLink, request_co_signatures
+from madoguchi.intake.drafts import (
+    check_inputs,
+    given_values,
+    inputs_of,
+    open_draft,
+    values_invalid,
+)
+from madoguchi.intake.history import record_status
+from madoguchi.intake.intake_errors import (
+    AlreadyOpen,
+    AlreadySubmitted,
+    EvidenceMissing,
+    MayNotActFor,
+    SignatureInvalid,
+)
+from madoguchi.intake.references import new_reference
+from madoguchi.intake.routing import deliver_application
+from madoguchi.intake.sealed_fields import hint, seal_value
+from madoguchi.intake.signing import CardSignature, SignatureCheck, bundle_content, digest
+from madoguchi.intake.status import LABELS_JA, ApplicationStatus
+from madoguchi.intake.values import Checked
+from madoguchi.vault import Vault
+
+
+@dataclass(frozen=True)
+class SubmittedBundle:
+    reference: str
+    submitted_at: datetime
+    applications: list[dict[str, Any]]
+    co_sign_links: list[CoSignLink] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"reference": self.reference, "submitted_at": self.submitted_at.isoformat(),
+                "applications": self.applications,
+                "co_sign_links": [{"application": link.application, "role": link.role, "position": link.position,
+                                   "token": link.token, "expires_at": link.expires_at.isoformat()}
+                                  for link in self.co_sign_links]}
+
+
+def content_to_sign(session: Session, *, actor: Actor, catalog: Catalog, vault: Vault, draft_id: uuid.UUID,
+                    values: Mapping[str, JsonValue]) -> bytes:
+    """The exact bytes the resident's card signs for this draft and these values.
+
+    Raises as ``submit_bundle`` for an incomplete or invalid draft.
+    """
+    draft = open_draft(session, actor=actor, draft_id=draft_id)
+    given = _complete_values(catalog, draft, vault, values)
+    _check_evidence(session, draft)
+    return bundle_content(draft, given, signed_attachments(session, draft))
+
+
+def submit_bundle(session: Session, *, actor: Actor, catalog: Catalog, vault: Vault,
+                  check_signature: SignatureCheck, draft_id: uuid.UUID, values: Mapping[str, JsonValue],
+                  signature: CardSignature) -> SubmittedBundle:
+    """Accept the draft's bundle as signed, or refuse it whole.
+
+    Raises DraftNotFound, NotYours, DraftExpired, DraftSubmitted, ValuesInvalid,
+    EvidenceMissing, SignatureInvalid, AlreadySubmitted, MayNotActFor, AlreadyOpen.
+    """
+    draft = open_draft(session, actor=actor, draft_id=draft_id, for_update=True)
+    given = _complete_values(catalog, draft, vault, values)
+    _check_evidence(session, draft)
+    content = bundle_content(draft, given, signed_attachments(session, draft))
+    signer = check_signature(session, content, signature)
+    if signer.atena_number != draft.applicant:
+        raise SignatureInvalid("the card that signed is not the applicant's: sign with your own My Number card")
+    content_digest = digest(content)
+    earlier = session.scalar(select(Bundle.reference).where(Bundle.content_digest == content_digest))
+    if earlier is not None:
+        raise AlreadySubmitted(f"this bundle was already submitted as {earlier}")
+    _check_acting(catalog, draft)
+    _check_none_open(session, catalog, draft)
+    now = clock.now()
+    bundle = Bundle(reference=new_reference(), draft_pk=draft.id, applicant=draft.applicant, event=draft.event,
+                    event_date=draft.event_date, content_digest=content_digest, submitted_at=now, lang=draft.lang,
+                    signature={"algorithm": "RS256", "value": signature.value, "issuer": signer.issuer,
+                               "serial": signer.serial})
+    session.add(bundle)
+    session.flush()
+    forms = draft.filled["forms"]
+    rows = [_application(bundle, draft, form, given, catalog, vault, now) for form in forms]
+    session.add_all(rows)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise AlreadyOpen("an application of this bundle was submitted a moment ago in another bundle; "
+                          "look at your applications") from None
+    attachments = attachments_of(session, draft)
+    applications, links = [], []
+    for form, application in zip(forms, rows, strict=True):
+        for attachment in attachments:
+            if (attachment.procedure, attachment.subject) == (form["procedure"], form["subject"]):
+                attachment.application_pk = application.id
+        links += request_co_signatures(session, application, form, now)
+        record_status(session, application, actor=actor, at=now)
+        if application.status == ApplicationStatus.RECEIVED:
+            deliver_application(session, application, bundle)
+        applications.append({"reference": application.reference, "procedure": application.procedure,
+                             "name": form["name"], "subject": application.subject,
+                             "department": application.department, "department_name": form["department_name"],
+                             "status": application.status,
+                             "status_label": LABELS_JA[ApplicationStatus(application.status)],
+                             "deadline": application.deadline.isoformat() if application.deadline else None})
+    draft.submitted_bundle = bundle.reference
+    session.flush()
+    return SubmittedBundle(bundle.reference, now, applications, links)
+
+
+def open_key(draft: Draft, procedure: str, subject: str) -> str:
+    """What makes two applications "the same": the procedure and the person, or the event's person of this filing."""
+    who = subject if subject.isdigit() else f"{draft.applicant}/{subject}@{draft.event_date.isoformat()}"
+    return f"{procedure}|{who}"
+
+
+def _complete_values(catalog: Catalog, draft: Draft, vault: Vault,
+                     values: Mapping[str, JsonValue]) -> dict[str, Checked]:
+    given = {**given_values(draft, vault), **check_inputs(catalog, draft, dict(values))}
+    missing = [key for key, entry in inputs_of(draft).items() if entry["required"] and key not in given]
+    if missing:
+        raise values_invalid({key: "this value is needed" for key in missing})
+    return given
+
+
+def _check_evidence(session: Session, draft: Draft) -> None:
+    attached = {(a.procedure, a.subject, a.evidence) for a in attachments_of(session, draft)}
+    for form in draft.filled["forms"]:
+        for need in form["evidence"]:
+            if need["required"] and (form["procedure"], form["subject"], need["key"]) not in attached:
+                raise EvidenceMissing(f"{form['name']} needs the {need['name']}: attach it (a photo or PDF) "
+                                      "before signing")
+
+
+def _check_acting(catalog: Catalog, draft: Draft) -> None:
+    for form in draft.filled["forms"]:
+        procedure = catalog.procedure(form["procedure"])
+        if not may_act_for(procedure.applicants, Relation(form["relation"])):
+            raise MayNotActFor(f"{say(procedure.name, 'ja')} for {form['subject']} must be filed by that person "
+                               "(or someone the procedure allows); it cannot be filed for them here")
+
+
+def _check_none_open(session: Session, catalog: Catalog, draft: Draft) -> None:
+    keys = {open_key(draft, form["procedure"], form["subject"]): form for form in draft.filled["forms"]}
+    for application in session.scalars(select(Application).where(Application.open_key.in_(keys))):
+        form = keys[application.open_key or ""]
+        raise AlreadyOpen(f"{form['name']} for {form['subject']} is already open as {application.reference} "
+                          f"({LABELS_JA[ApplicationStatus(application.status)]}); follow or correct that one")
+
+
+def _application(bundle: Bundle, draft: Draft, form: Mapping[str, Any], given: Mapping[str, Checked],
+                 catalog: Catalog, vault: Vault, now: datetime) -> Application:
+    planned = {(p["id"], p["subject"]): p for p in draft.filled["plan"]["procedures"]}
+    deadline = planned.get((form["procedure"], form["subject"]), {}).get("deadline")
+    status = ApplicationStatus.AWAITING_SIGNATURES if form["co_signers"] else ApplicationStatus.RECEIVED
+    subject = form["subject"]
+    return Application(
+        reference=new_reference(), bundle_pk=bundle.id, procedure=form["procedure"], subject=subject,
+        subject_atena=subject if subject.isdigit() else None, department=form["department"], status=status,
+        open_key=open_key(draft, form["procedure"], subject),
+        deadline=date.fromisoformat(deadline) if deadline else None,
+        fields=[_filled(f, given, vault) for f in form["fields"]],
+        evidence=form["evidence"], correction=None, created_at=now, updated_at=now)
+
+
+def _filled(field: Mapping[str, Any], given: Mapping[str, Checked], vault: Vault) -> dict[str, Any]:
+    """A field as the application keeps it: the resident's value for an input (a bank account sealed)."""
+    stored = {key: field.get(key) for key in ("id", "label", "type", "value", "display", "source", "hint")}
+    key = field.get("input")
+    if key is None:
+        return stored
+    checked = given.get(key)
+    if checked is None:
+        return {**stored, "value": None, "display": None, "source": {"resident": True}}
+    if field["type"] == "account":
+        return {**stored, "value": seal_value(vault, checked.value), "display": seal_value(vault, checked.display),
+                "source": {"resident": True}, "hint": hint(checked.value)}
+    return {**stored, "value": checked.value, "display": checked.display, "source": {"resident": True}}

@@ -1,0 +1,167 @@
+"""The intake API (申請受付API) for the resident's front: drafts, attachments, signing, bundles and status.
+
+Every route acts for the resident logged in with their card (``ResidentDep``);
+those that change something carry the session's CSRF token. Creating a bundle
+accepts ``Idempotency-Key``: the same key and body give the same answer, a
+different body 409 (see ``web.idempotency``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Header, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from madoguchi import clock
+from madoguchi.guidance.language import Lang
+from madoguchi.intake.attachments import MAX_BYTES, add_attachment
+from madoguchi.intake.bundles import content_to_sign, submit_bundle
+from madoguchi.intake.card_signature import card_signature_check
+from madoguchi.intake.cosign import co_sign, co_sign_request, send_to_counter
+from madoguchi.intake.drafts import create_draft, save_values, show_draft
+from madoguchi.intake.intake_errors import AttachmentRefused
+from madoguchi.intake.review import correct_application
+from madoguchi.intake.signing import CardSignature
+from madoguchi.intake.tracking import bundle_status, list_bundles
+from madoguchi.web.deps import CatalogDep, PurposesDep, SessionDep, VaultDep
+from madoguchi.web.errors import problem_responses
+from madoguchi.web.idempotency import replay_or_run
+from madoguchi.web.resident import CardTrustDep, ResidentDep, ResidentWriteDep
+
+router = APIRouter(prefix="/api/v1", tags=["intake"], responses=problem_responses(401, 403, 404, 409, 422))
+
+Values = dict[str, JsonValue]
+
+
+class DraftRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    event: str = Field(min_length=1, max_length=64)
+    date: dt.date | None = Field(default=None, description="The event's date; default: today (Asia/Tokyo).")
+    answers: dict[str, JsonValue] = Field(default_factory=dict)
+    lang: Lang = "ja"
+
+
+class ValuesRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    values: Values = Field(default_factory=dict, description="Values by input key (the draft's `inputs`).")
+
+
+class BundleRequest(ValuesRequest):
+    draft: uuid.UUID
+    signature: CardSignature
+
+
+class CoSignRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    signature: CardSignature
+
+
+@router.post("/drafts", status_code=201)
+def create_bundle_draft(body: DraftRequest, resident: ResidentWriteDep, session: SessionDep, vault: VaultDep,
+                        purposes: PurposesDep, catalog: CatalogDep) -> dict[str, Any]:
+    """Plan a life event for the resident and fill every form: the draft the resident confirms and signs."""
+    return create_draft(session, actor=resident.actor, catalog=catalog, purposes=purposes, vault=vault,
+                        event_id=body.event, event_date=body.date or clock.today(), answers=body.answers,
+                        lang=body.lang).to_json()
+
+
+@router.get("/drafts/{draft_id}")
+def read_draft(draft_id: uuid.UUID, resident: ResidentDep, session: SessionDep) -> dict[str, Any]:
+    """A draft as left: its forms (sensitive values masked), the values given so far."""
+    return show_draft(session, actor=resident.actor, draft_id=draft_id).to_json()
+
+
+@router.patch("/drafts/{draft_id}")
+def save_draft_values(draft_id: uuid.UUID, body: ValuesRequest, resident: ResidentWriteDep, session: SessionDep,
+                      vault: VaultDep, catalog: CatalogDep) -> dict[str, Any]:
+    """Keep some values (each checked); the rest can be given later."""
+    return save_values(session, actor=resident.actor, catalog=catalog, vault=vault, draft_id=draft_id,
+                       values=body.values).to_json()
+
+
+@router.post("/drafts/{draft_id}/attachments", status_code=201)
+async def attach_evidence(draft_id: uuid.UUID, resident: ResidentWriteDep, session: SessionDep,
+                          procedure: Annotated[str, Form(max_length=64)],
+                          subject: Annotated[str, Form(max_length=32)],
+                          evidence: Annotated[str, Form(max_length=100)],
+                          file: Annotated[UploadFile, File(description="A PDF, JPEG or PNG of at most 5 MiB.")],
+                          ) -> dict[str, object]:
+    """Attach a photo or PDF as one form's evidence (a second one for the same evidence replaces it)."""
+    content = await file.read(MAX_BYTES + 1)
+    if len(content) > MAX_BYTES:
+        raise AttachmentRefused(f"the file is larger than {MAX_BYTES // 1024 // 1024} MiB")
+    return add_attachment(session, actor=resident.actor, draft_id=draft_id, procedure=procedure, subject=subject,
+                          evidence=evidence, filename=file.filename or "file",
+                          media_type=file.content_type or "", content=content).to_json()
+
+
+@router.post("/drafts/{draft_id}/content")
+def content_for_signing(draft_id: uuid.UUID, body: ValuesRequest, resident: ResidentWriteDep,
+                        session: SessionDep, vault: VaultDep, catalog: CatalogDep) -> dict[str, str]:
+    """The exact bytes the card signs for this draft and these values (refused while anything is missing)."""
+    content = content_to_sign(session, actor=resident.actor, catalog=catalog, vault=vault, draft_id=draft_id,
+                              values=body.values)
+    return {"content": content.decode(), "encoding": "utf-8, RFC 8785 canonical JSON"}
+
+
+@router.post("/bundles", status_code=201)
+def create_bundle(request: Request, body: BundleRequest, resident: ResidentWriteDep, session: SessionDep,
+                  vault: VaultDep, purposes: PurposesDep, catalog: CatalogDep, trust: CardTrustDep,
+                  idempotency_key: Annotated[str | None, Header(max_length=200)] = None) -> JSONResponse:
+    """Submit the draft as signed: one bundle, one application per procedure and subject, each routed."""
+    check = card_signature_check(trust, purposes=purposes, vault=vault)
+
+    def run() -> dict[str, Any]:
+        return submit_bundle(session, actor=resident.actor, catalog=catalog, vault=vault, check_signature=check,
+                             draft_id=body.draft, values=body.values, signature=body.signature).to_json()
+
+    return replay_or_run(session, scope=f"resident:{resident.atena_number}:{request.url.path}",
+                         key=idempotency_key, body=body.model_dump(mode="json"), status_code=201, run=run)
+
+
+@router.get("/bundles")
+def my_bundles(resident: ResidentDep, session: SessionDep) -> list[dict[str, Any]]:
+    """The resident's bundles, newest first."""
+    return list_bundles(session, actor=resident.actor)
+
+
+@router.get("/bundles/{reference}")
+def read_bundle(reference: str, resident: ResidentDep, session: SessionDep) -> dict[str, Any]:
+    """A bundle's applications: status, history, what to correct and co-signatures."""
+    return bundle_status(session, actor=resident.actor, reference=reference)
+
+
+@router.post("/applications/{reference}/correction")
+def correct(reference: str, body: ValuesRequest, resident: ResidentWriteDep, session: SessionDep,
+            vault: VaultDep, catalog: CatalogDep) -> dict[str, Any]:
+    """Fix only the fields the department sent back; the application goes to it again."""
+    return correct_application(session, actor=resident.actor, catalog=catalog, vault=vault, reference=reference,
+                               values=body.values)
+
+
+@router.post("/applications/{reference}/counter")
+def sign_at_counter(reference: str, resident: ResidentWriteDep, session: SessionDep,
+                    catalog: CatalogDep) -> dict[str, Any]:
+    """Have the co-signers sign at the counter instead: the form waits there, printed prefilled."""
+    return send_to_counter(session, actor=resident.actor, catalog=catalog, reference=reference)
+
+
+@router.get("/co-signatures/{token}")
+def read_co_sign_request(token: str, session: SessionDep) -> dict[str, Any]:
+    """What a co-signer is asked to sign (the link is their credential; no login needed to read it)."""
+    return co_sign_request(session, token=token)
+
+
+@router.post("/co-signatures/{token}")
+def give_co_signature(token: str, body: CoSignRequest, session: SessionDep, vault: VaultDep,
+                      purposes: PurposesDep, trust: CardTrustDep) -> dict[str, Any]:
+    """Sign as a co-signer with one's own card; the last signature sends the application on."""
+    return co_sign(session, check_signature=card_signature_check(trust, purposes=purposes, vault=vault),
+                   token=token, signature=body.signature)
