@@ -54,10 +54,13 @@ def test_the_childs_other_facts_come_from_the_hub_the_event_and_the_birth_certif
 
 
 def test_what_remains_to_type_in_the_birth_bundle(navigator: Navigator, homes: Households) -> None:
-    """Beside the child's name and reading, the shipped catalog still asks these (see docs/guidance.md)."""
+    """Only the child's name and its reading must be typed (the certificate's facts come with it, see docs/credentials.md)."""
     bundle = birth_bundle(navigator, homes)
     typed = [i.key for i in bundle.inputs if i.typing and i.required and i.certificate is None]
-    assert typed == ["newborn.given_name", "newborn.given_name_kana", "newborn.relationship", "applicant.phone"]
+    assert typed == ["newborn.given_name", "newborn.given_name_kana"]
+    # Asked, not demanded: the child's 続柄 (the clerk records it with the registration) and a phone number.
+    optional = {i.key for i in bundle.inputs if i.typing and not i.required and i.certificate is None}
+    assert {"newborn.relationship", "applicant.phone"} <= optional
     certified = [i.key for i in bundle.inputs if i.certificate is not None]
     assert certified == ["newborn.sex", "birth-registration/newborn/birth_time",
                          "birth-registration/newborn/birth_place", "newborn-visit/newborn/birth_weight",
