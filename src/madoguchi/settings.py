@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     """A web session unused this long ends (staff and residents)."""
     staff_session_max_hours: int = 8
     """A staff member's session ends this long after login, however busy."""
+    demo_cards: bool = False
+    """Serve the demo's simulated card reader (``/demo/card-reader``): log in and sign with the virtual
+    cards in ``cards/`` beside the key file. Never in production: it stays off while
+    ``MADOGUCHI_CARD_TRUST_DIR`` names a real card authority."""
 
 
 @lru_cache

@@ -54,6 +54,11 @@ def log_size(engine: Engine) -> int:
         return session.scalar(select(func.count()).select_from(AccessLogEntry)) or 0
 
 
+def log_purposes(engine: Engine) -> list[str]:
+    with transaction(engine) as session:
+        return list(session.scalars(select(AccessLogEntry.purpose)))
+
+
 def test_plan_prints_the_plan_as_interfaces_md_says(family: BirthFamily, tmp_path: Path,
                                                      clean_engine: Engine) -> None:
     given = answers(tmp_path, {"mother": family.mother.atena_number, "claimant": family.father.atena_number,
@@ -118,7 +123,7 @@ def test_bad_input_exits_2_with_a_clear_message_and_writes_nothing(
 
 
 def test_screen_finds_every_resident_a_rule_applies_to_inside_the_database(
-        family: BirthFamily, tmp_path: Path) -> None:
+        family: BirthFamily, tmp_path: Path, clean_engine: Engine) -> None:
     private = answers(tmp_path, {"claimant_public_servant": False})
     code, out = run("screen", "--event", "birth", "--procedure", "child-allowance-revision",
                     "--date", "2025-05-30", "--answers", private, "--json")
@@ -127,6 +132,8 @@ def test_screen_finds_every_resident_a_rule_applies_to_inside_the_database(
     members = sorted(p.atena_number for p in (family.father, family.mother, family.son))
     assert json.loads(out) == {"event": "birth", "procedure": "child-allowance-revision", "date": "2025-05-30",
                                "count": 3, "atena_numbers": members}
+    purposes = log_purposes(clean_engine)
+    assert purposes.count("screening:child-allowance-revision") == 3  # one entry per resident found
     public = answers(tmp_path, {"claimant_public_servant": True})
     code, out = run("screen", "--event", "birth", "--procedure", "child-allowance-revision",
                     "--date", "2025-05-30", "--answers", public, "--json")

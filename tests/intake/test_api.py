@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from backoffice.factories import PASSWORD, a_staff_member
 from guidance.households import Households
 from madoguchi.actor import Actor
 from madoguchi.catalog.directory import ServingCatalog
@@ -25,6 +26,7 @@ from madoguchi.vault import Vault
 from madoguchi.web.deps import get_session
 from madoguchi.web.resident import get_card_trust
 from web.conftest import an_app
+from web.staff_browser import a_browser, csrf_token, log_in
 
 from .bundle_kit import PNG, Resident, birth_answers, birth_family_with_cards, birth_values
 from .test_bundles import authority  # noqa: F401 - the session's card authority
@@ -177,3 +179,26 @@ def test_a_department_system_pulls_its_applications_and_reports_back_what_the_re
     assert history == ["received", "needs_correction", "received"]
     accepted = system.post(f"/api/v1/backoffice/applications/{reference}/status", json={"status": "accepted"})
     assert accepted.json()["status"] == "accepted"
+
+
+def test_a_reviewer_cannot_reject_through_the_api_but_a_manager_can(
+        app: FastAPI, family: tuple[Resident, dict[str, Any]], session: Session) -> None:
+    father, answers = family
+    http, csrf = logged_in(app, father)
+    receipt = http.post("/api/v1/bundles", json=signed_bundle_request(http, csrf, father, answers),
+                        headers=csrf).json()
+    reference = next(a["reference"] for a in receipt["applications"] if a["department"] == "citizens")
+    for role, expected in (("reviewer", 403), ("manager", 200)):
+        staff, staff_csrf = staff_client(app, session, role)
+        answer = staff.post(f"/api/v1/backoffice/applications/{reference}/status", headers=staff_csrf,
+                            json={"status": "rejected", "reason": "出生証明書が読み取れません"})
+        assert answer.status_code == expected, answer.text
+    assert session.scalars(select(Application).where(Application.reference == reference)).one().status == "rejected"
+
+
+def staff_client(app: FastAPI, session: Session, role: str) -> tuple[TestClient, dict[str, str]]:
+    """A staff member of 市民課 with this role, logged in through the back office's login page."""
+    member = a_staff_member(session, login=f"{role}-1", department="citizens", role=role)
+    browser = a_browser(app)
+    assert log_in(browser, member.login, PASSWORD).status_code == 303
+    return browser, {"X-CSRF-Token": csrf_token(browser.get("/backoffice/").text)}

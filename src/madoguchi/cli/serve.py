@@ -18,9 +18,11 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from madoguchi.catalog.directory import serving_catalog
 from madoguchi.cli.common import DbOption, database_url, stderr
 from madoguchi.db.engine import make_engine
 from madoguchi.db.migrate import upgrade
+from madoguchi.demo_setup import DEMO_PASSWORD, prepare_demo
 from madoguchi.intake.worker import run_worker_in_thread
 from madoguchi.settings import Settings, get_settings
 from madoguchi.sources.importer import import_set
@@ -64,7 +66,7 @@ def demo(
 ) -> None:
     """Make a synthetic city, import it into the database and serve the site."""
     # The demo is served over plain http, where a browser may refuse a Secure session cookie.
-    settings = _settings(db).model_copy(update={"insecure_cookies": True})
+    settings = _settings(db).model_copy(update={"insecure_cookies": True, "demo_cards": True})
     city = Path(".madoguchi") / f"demo-city-{residents}-{seed}"
     if not (city / "manifest.json").exists():
         with _progress() as progress:
@@ -84,10 +86,15 @@ def demo(
         report = import_set(engine, city, vault=load_vault(settings.keys_file), progress=advance)
     stderr.print(f"imported: {json.dumps(report.to_json()['files'], ensure_ascii=False)}", highlight=False)
     personas = json.loads((city / "personas.json").read_text(encoding="utf-8"))
+    access = prepare_demo(engine, settings, serving_catalog(settings.catalog), load_vault(settings.keys_file),
+                          personas)
     stderr.print(f"\nmadoguchi demo city: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
-    stderr.print("demo residents (宛名番号), e.g. `madoguchi plan ATENA --event birth`:")
+    stderr.print("residents: log in with a demo My Number card (simulated card reader) — the personas:")
     for name, persona in personas.items():
         stderr.print(f"  {name}: {persona['applicant']} — {persona['title']}", highlight=False)
+    stderr.print(f"staff: http://{host}:{port}/backoffice/ — login <department>-reviewer or "
+                 f"<department>-manager, password {DEMO_PASSWORD}; departments: "
+                 f"{', '.join(sorted({d for _, d, _ in access.staff}))}", highlight=False)
     _run(settings, host, port)
 
 

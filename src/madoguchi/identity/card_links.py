@@ -48,13 +48,23 @@ def resident_for(session: Session, holder: CardHolder, *, actor: Actor, purposes
         return link.atena_number
     if holder.basic_items is None:
         return None
+    return resident_by_basic_items(session, holder.basic_items, actor=actor, purposes=purposes, vault=vault)
+
+
+def resident_by_basic_items(session: Session, items: BasicItems, *, actor: Actor, purposes: PurposeRegistry,
+                            vault: Vault) -> str | None:
+    """The 宛名番号 of the one current resident whose 4 basic items are these (spaces aside); None otherwise.
+
+    Each candidate is read under ``identity-link`` (logged). The card's signing
+    certificate and an OpenID provider that releases the items both match here.
+    """
     matches: list[str] = []
-    for candidate in holder_candidates(session, holder.basic_items):
+    for candidate in holder_candidates(session, items):
         try:
-            items = basic_items_of(session, actor=actor, atena_number=candidate, purposes=purposes, vault=vault)
+            held = basic_items_of(session, actor=actor, atena_number=candidate, purposes=purposes, vault=vault)
         except (PersonNotFound, CardHolderIncomplete):  # not visible to this actor, or not all items
             continue
-        if _same(items, holder.basic_items):
+        if _same(held, items):
             matches.append(candidate)
     return matches[0] if len(matches) == 1 else None
 

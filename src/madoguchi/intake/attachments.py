@@ -3,7 +3,9 @@
 A file is taken only if it is what it says it is — its first bytes must be
 those of a PDF, JPEG or PNG, whatever name or type the browser gave — and no
 larger than ``MAX_BYTES``. Its SHA-256 is part of the content the resident
-signs, so the department sees exactly the file that was signed.
+signs, so the department sees exactly the file that was signed. A digital
+certificate is kept the same way, verified (``intake.certificates``); a photo
+is never ``verified``, and does not replace a certificate that is.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,11 +39,13 @@ class AttachmentInfo:
     media_type: str
     size: int
     sha256: str
+    verified: dict[str, Any] | None
+    """For a digital certificate: who issued it and when the city verified it; None for a photo or PDF."""
 
     def to_json(self) -> dict[str, object]:
         return {"attachment_id": str(self.attachment_id), "procedure": self.procedure, "subject": self.subject,
                 "evidence": self.evidence, "filename": self.filename, "media_type": self.media_type,
-                "size": self.size, "sha256": self.sha256}
+                "size": self.size, "sha256": self.sha256, "verified": self.verified}
 
 
 def add_attachment(session: Session, *, actor: Actor, draft_id: uuid.UUID, procedure: str, subject: str,
@@ -58,17 +63,29 @@ def add_attachment(session: Session, *, actor: Actor, draft_id: uuid.UUID, proce
         wanted = ", ".join(need["key"] for need in form["evidence"]) or "none"
         raise AttachmentRefused(f"{form['name']} asks for no {evidence!r}; it asks for: {wanted}")
     _check_file(media_type, content)
-    kept = []
-    for old in attachments_of(session, draft):
-        if (old.procedure, old.subject, old.evidence) == (procedure, subject, evidence):
-            session.delete(old)
-        else:
-            kept.append(old)
-    if len(kept) >= MAX_PER_DRAFT:
+    return keep_attachment(session, draft, procedure=procedure, subject=subject, evidence=evidence,
+                           filename=filename, media_type=media_type, content=content, verified=None)
+
+
+def keep_attachment(session: Session, draft: Draft, *, procedure: str, subject: str, evidence: str, filename: str,
+                    media_type: str, content: bytes, verified: dict[str, Any] | None) -> AttachmentInfo:
+    """Keep a file as one form's evidence, in place of an earlier one for the same evidence.
+
+    Raises AttachmentRefused for a photo in place of a verified certificate, or one file too many.
+    """
+    earlier = attachments_of(session, draft)
+    same = [a for a in earlier if (a.procedure, a.subject, a.evidence) == (procedure, subject, evidence)]
+    if verified is None and any(a.verified is not None for a in same):
+        raise AttachmentRefused("the digital certificate for this is already verified and attached: "
+                                "a photo or PDF of it is not needed")
+    if len(earlier) - len(same) >= MAX_PER_DRAFT:
         raise AttachmentRefused(f"a bundle takes at most {MAX_PER_DRAFT} files")
+    for old in same:
+        session.delete(old)
     row = Attachment(attachment_id=uuid.uuid4(), draft_pk=draft.id, procedure=procedure, subject=subject,
                      evidence=evidence, filename=filename[-200:] or "file", media_type=media_type,
-                     size=len(content), sha256=hashlib.sha256(content).hexdigest(), content=content)
+                     size=len(content), sha256=hashlib.sha256(content).hexdigest(), content=content,
+                     verified=verified)
     session.add(row)
     draft.updated_at = clock.now()
     session.flush()
@@ -87,7 +104,7 @@ def signed_attachments(session: Session, draft: Draft) -> list[dict[str, str]]:
 
 def info(row: Attachment) -> AttachmentInfo:
     return AttachmentInfo(row.attachment_id, row.procedure, row.subject, row.evidence, row.filename,
-                          row.media_type, row.size, row.sha256)
+                          row.media_type, row.size, row.sha256, row.verified)
 
 
 def _check_file(media_type: str, content: bytes) -> None:

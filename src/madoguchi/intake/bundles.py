@@ -161,8 +161,8 @@ def _check_evidence(session: Session, draft: Draft) -> None:
     for form in draft.filled["forms"]:
         for need in form["evidence"]:
             if need["required"] and (form["procedure"], form["subject"], need["key"]) not in attached:
-                raise EvidenceMissing(f"{form['name']} needs the {need['name']}: attach it (a photo or PDF) "
-                                      "before signing")
+                raise EvidenceMissing(f"{form['name']} needs the {need['name']}: hand over the digital "
+                                      "certificate, or attach a photo or PDF of it, before signing")
 
 
 def _check_acting(catalog: Catalog, draft: Draft) -> None:

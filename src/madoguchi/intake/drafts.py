@@ -48,6 +48,9 @@ from madoguchi.rules import Person, evaluate
 from madoguchi.vault import Vault
 
 DRAFT_LIFETIME = timedelta(hours=24)
+CERTIFICATE_REQUESTS = "certificate_requests"
+"""The key under which ``Draft.filled`` keeps the nonce of each certificate asked of a wallet, by kind
+(``intake.certificates``); not shown with the draft: the wallet has it in the request."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,7 @@ def view_of(draft: Draft) -> DraftView:
     values = {key: stored["display"] if isinstance(stored["display"], str) else "••••"
               for key, stored in draft.values.items()}
     people = filled.pop("people")
+    filled.pop(CERTIFICATE_REQUESTS, None)
     return DraftView(draft.draft_id, draft.applicant, draft.event, draft.event_date, draft.expires_at,
                      draft.submitted_bundle, filled, values, people)
 

@@ -26,7 +26,7 @@ from madoguchi.intake.history import history_of, record_status
 from madoguchi.intake.intake_errors import ApplicationNotFound, StatusChangeInvalid
 from madoguchi.intake.references import normalise_reference
 from madoguchi.intake.routing import deliver_application
-from madoguchi.intake.sealed_fields import open_field, seal_value
+from madoguchi.intake.sealed_fields import open_field, reads_my_number, seal_value
 from madoguchi.intake.status import DECIDED, LABELS_JA, ApplicationStatus, may_change
 from madoguchi.intake.values import check_value
 from madoguchi.registry.access_log import AccessRecord, append_reads
@@ -69,7 +69,7 @@ def open_application(session: Session, *, actor: Actor, purposes: PurposeRegistr
     items = sorted({APPLICATION_ITEM, *(str(f["source"]["item"]) for f in fields
                                        if isinstance(f.get("source"), dict) and f["source"].get("item"))})
     about = application.subject_atena or bundle.applicant
-    my_number_read = any((f.get("source") or {}).get("item") == "my_number" for f in fields)
+    my_number_read = any(reads_my_number(f) for f in fields)
     append_reads(session, record=AccessRecord(actor=actor, purpose=purpose.id, legal_basis=purpose.legal_basis,
                                               my_number_basis=purpose.my_number_basis if my_number_read else None,
                                               as_of=None), reads=[(about, items)])

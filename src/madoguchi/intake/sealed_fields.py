@@ -22,9 +22,19 @@ CONTEXT = "intake-field"
 MASK = "••••"
 
 
+def source_item(field: Mapping[str, Any]) -> str | None:
+    """The hub item a field's value was read from: ``my_number`` also for the head's
+    (``household.head_my_number``)."""
+    item = (field.get("source") or {}).get("item")
+    return str(item).rsplit(".", 1)[-1].removeprefix("head_") if item else None
+
+
 def is_sensitive(field: Mapping[str, Any]) -> bool:
-    source = field.get("source") or {}
-    return field.get("type") == "account" or source.get("item") in SENSITIVE_ITEMS
+    return field.get("type") == "account" or source_item(field) in SENSITIVE_ITEMS
+
+
+def reads_my_number(field: Mapping[str, Any]) -> bool:
+    return source_item(field) == "my_number"
 
 
 def seal_value(vault: Vault, value: JsonValue) -> dict[str, JsonValue]:

@@ -4,7 +4,8 @@
   themselves and by actors authorised for it; to everyone else they do not
   exist — not to the members of their own household either.
 * A resident reads their own record; with ``self-view`` also their minor
-  children (under 18) living with them; with ``procedure:<id>`` and
+  children (under 18) living with them — not the other adults of their
+  household, nor a child who has moved out or died; with ``procedure:<id>`` and
   ``guidance:<event>`` the members of their household, for the items the
   procedure or the navigator declares. An operator
   using ``self-view`` on a resident's request sees what that resident would.
@@ -20,6 +21,7 @@ from madoguchi.actor import Actor
 from madoguchi.registry.errors import PurposeNotAllowed
 from madoguchi.registry.models import JukiRecord
 from madoguchi.registry.purpose import Purpose
+from madoguchi.registry.queries import RESIDENT
 
 ADULT_AGE = 18
 SELF_VIEW = "self-view"
@@ -59,8 +61,14 @@ def reaches_age(birth: date, age: int) -> date:
 
 
 def is_minor_child(parent: JukiRecord, member: JukiRecord, on: date) -> bool:
-    """Whether ``member`` is a child of ``parent`` in the same household, not yet 18 on ``on``."""
-    if member.household_number != parent.household_number or member.birth_date is None:
+    """Whether ``member`` is a child of ``parent``, both living in the same household, not yet 18 on ``on``.
+
+    Both must be residents (住民状態 1): a record keeps its 世帯番号 after its
+    person has moved out or died, and a parent left behind must not follow a
+    child to their new address.
+    """
+    if (member.household_number != parent.household_number or member.birth_date is None
+            or parent.status != RESIDENT or member.status != RESIDENT):
         return False
     children = _CHILDREN_BY_RELATIONSHIP.get(parent.relationship, frozenset())
     return member.relationship in children and on < reaches_age(member.birth_date, ADULT_AGE)

@@ -19,7 +19,16 @@ from madoguchi.catalog.directory import serving_catalog
 from madoguchi.db.engine import make_engine
 from madoguchi.settings import Settings, get_settings
 from madoguchi.vault import load_vault
-from madoguchi.web import backoffice_pages, pages, resident
+from madoguchi.web import (
+    backoffice_pages,
+    demo_card,
+    journey,
+    my_data,
+    oidc_login,
+    pages,
+    receipts,
+    resident,
+)
 from madoguchi.web.api import backoffice, guidance, health, intake, registry
 from madoguchi.web.errors import install_problem_handlers
 from madoguchi.web.sealing import seal_periodically
@@ -54,7 +63,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(resident.router)
     app.include_router(intake.router)
     app.include_router(backoffice.router)
+    app.include_router(receipts.router)
+    app.include_router(oidc_login.router)
+    app.include_router(my_data.router)
     app.include_router(pages.router)
+    app.include_router(journey.router)
+    app.include_router(demo_card.router)
     app.include_router(backoffice_pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

@@ -1,17 +1,14 @@
-"""The department back office's pages: staff login and logout, and the inbox (受付一覧).
+"""The department back office's login and logout; its pages for applications are in
+``backoffice_application_pages``, whose routes this router carries.
 
 A page declares ``StaffSessionDep`` (``StaffWriteDep`` for a form that changes
-something) and renders with ``render_staff_page``, which gives its template
-the staff member, their department's name, their role's label and the CSRF
-token every form (``csrf_token``) and htmx request (``X-CSRF-Token``, set on
-the layout) must carry.
+something) and renders with ``backoffice_render.render_staff_page``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,16 +16,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from madoguchi import __version__
 from madoguchi.backoffice.errors import StaffLoginFailed
 from madoguchi.backoffice.staff import LOCKOUT, MAX_FAILED_LOGINS, authenticate_staff
-from madoguchi.catalog.errors import DepartmentNotFound
-from madoguchi.catalog.models import Catalog
 from madoguchi.settings import Settings
+from madoguchi.web import backoffice_application_pages
+from madoguchi.web.backoffice_application_pages import INBOX_PATH
+from madoguchi.web.backoffice_render import PAGE_HEADERS
 from madoguchi.web.deps import (
     STAFF_LOGIN_PATH,
-    CatalogDep,
     SessionDep,
     SettingsDep,
-    StaffSession,
-    StaffSessionDep,
     StaffWriteDep,
     get_staff_session,
 )
@@ -50,37 +45,19 @@ from madoguchi.web.sessions import (
 STAFF_COOKIE = session_cookie_name("staff")
 
 router = APIRouter(include_in_schema=False)
+router.include_router(backoffice_application_pages.router)
 
-INBOX_PATH = "/backoffice/"
-
-ROLE_LABELS = {"reviewer": "審査担当", "manager": "管理者"}
 LOGIN_FAILED = "ログインIDまたはパスワードが正しくありません。"
 FORM_EXPIRED = "画面の有効期限が切れました。もう一度ログインしてください。"
 LOGIN_NOTICES = {
     "expired": "一定時間操作がなかったか、ログインの有効期限が切れました。もう一度ログインしてください。",
     "logged-out": "ログアウトしました。",
 }
-PAGE_HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY"}
-"""Staff pages are not kept in the browser's cache (nor shown after logout), nor framed."""
 
 
 def staff_policy(settings: Settings) -> SessionPolicy:
     return SessionPolicy(idle=timedelta(minutes=settings.session_idle_minutes),
                          absolute=timedelta(hours=settings.staff_session_max_hours))
-
-
-def render_staff_page(request: Request, staff: StaffSession, catalog: Catalog, template: str,
-                      context: Mapping[str, Any] | None = None, *, status_code: int = 200) -> HTMLResponse:
-    """A back-office page for the logged-in staff member (the template extends ``backoffice/layout.html``)."""
-    try:
-        department_name = catalog.department(staff.member.department).name.ja
-    except DepartmentNotFound:  # removed from the catalog since: show the id
-        department_name = staff.member.department
-    return templates.TemplateResponse(request, template, {
-        "version": __version__, "staff": staff.member, "department_name": department_name,
-        "role_label": ROLE_LABELS.get(staff.member.role, staff.member.role),
-        "csrf_token": staff.web.csrf_token, **(context or {}),
-    }, status_code=status_code, headers=PAGE_HEADERS)
 
 
 @router.get("/backoffice/login", response_class=HTMLResponse)
@@ -127,12 +104,6 @@ def log_out(staff: StaffWriteDep, session: SessionDep, settings: SettingsDep) ->
     response = RedirectResponse(f"{STAFF_LOGIN_PATH}?reason=logged-out", status_code=303)
     clear_session_cookie(response, "staff", secure=not settings.insecure_cookies)
     return response
-
-
-@router.get(INBOX_PATH, response_class=HTMLResponse)
-def inbox(request: Request, staff: StaffSessionDep, catalog: CatalogDep) -> HTMLResponse:
-    """Show the department's inbox (受付一覧)."""
-    return render_staff_page(request, staff, catalog, "backoffice/inbox.html")
 
 
 def _login_page(request: Request, settings: Settings, *, status_code: int = 200, login: str = "",

@@ -17,6 +17,7 @@ from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from madoguchi import clock
 from madoguchi.actor import Actor
@@ -27,7 +28,9 @@ from madoguchi.identity.card_trust import CardTrust, configured_trust
 from madoguchi.identity.card_verify import verify_challenge
 from madoguchi.identity.errors import CardCertificateInvalid, CardNotLinked
 from madoguchi.intake.card_signature import INTAKE
+from madoguchi.registry.purpose import PurposeRegistry
 from madoguchi.settings import Settings
+from madoguchi.vault import Vault
 from madoguchi.web.deps import PurposesDep, SessionDep, SettingsDep, VaultDep
 from madoguchi.web.errors import problem_responses
 from madoguchi.web.sessions import (
@@ -69,14 +72,19 @@ def get_card_trust(request: Request) -> CardTrust:
 CardTrustDep = Annotated[CardTrust, Depends(get_card_trust)]
 
 
+def current_resident(request: Request, session: Session) -> ResidentSession | None:
+    """The resident logged in on this request, if any (a page that shows something either way)."""
+    live = resume_session(session, session_id=request.cookies.get(session_cookie_name("resident")))
+    return ResidentSession(live.actor_id, live) if live is not None and live.actor_kind == "resident" else None
+
+
 def get_resident(request: Request, session: SessionDep) -> ResidentSession:
     """The resident logged in on this request; raises LoginRequired."""
-    session_id = request.cookies.get(session_cookie_name("resident"))
-    live = resume_session(session, session_id=session_id)
-    if live is None or live.actor_kind != "resident":
+    resident = current_resident(request, session)
+    if resident is None:
         raise LoginRequired("log in with your My Number card first", actor_kind="resident", login_url=LOGIN_PATH,
-                            expired=session_id is not None)
-    return ResidentSession(live.actor_id, live)
+                            expired=session_cookie_name("resident") in request.cookies)
+    return resident
 
 
 ResidentDep = Annotated[ResidentSession, Depends(get_resident, scope="function")]
@@ -122,7 +130,7 @@ def card_challenge(session: SessionDep) -> Challenge:
 
 
 @router.post("/card")
-def card_login(body: CardLogin, response: Response, session: SessionDep, settings: SettingsDep,
+def card_login(body: CardLogin, request: Request, response: Response, session: SessionDep, settings: SettingsDep,
                trust: CardTrustDep, purposes: PurposesDep, vault: VaultDep) -> LoggedIn:
     """Log in with the card: its answer to the challenge verified, its certificate tied to a resident."""
     try:
@@ -130,20 +138,43 @@ def card_login(body: CardLogin, response: Response, session: SessionDep, setting
                                              for part in (body.challenge, body.certificate, body.signature))
     except (binascii.Error, ValueError):
         raise CardCertificateInvalid("the challenge, certificate and signature must be base64") from None
+    live = log_in_with_card(request, response, session, settings=settings, trust=trust, purposes=purposes,
+                            vault=vault, challenge=challenge, certificate=certificate, signature=signature)
+    return LoggedIn(atena_number=live.actor_id, csrf_token=live.csrf_token, expires_at=live.expires_at.isoformat())
+
+
+@router.post("/logout", status_code=204)
+def resident_logout(resident: ResidentWriteDep, session: SessionDep, settings: SettingsDep) -> Response:
+    """Log out: the session ends at once, and its cookie opens nothing any more."""
+    response = Response(status_code=204)
+    log_out(session, response, resident, settings)
+    return response
+
+
+def log_in_with_card(request: Request, response: Response, session: Session, *, settings: Settings,
+                     trust: CardTrust, purposes: PurposeRegistry, vault: Vault, challenge: bytes,
+                     certificate: bytes, signature: bytes) -> LiveSession:
+    """The one card login, for the API and the demo's card reader alike: the card's answer to the challenge
+    verified, its certificate tied to a resident, a new session put in ``response``'s cookie.
+
+    A session the browser already held ends: a planted session id is never promoted.
+    Raises as ``verify_challenge``, and CardNotLinked.
+    """
     holder = verify_challenge(session, challenge=challenge, signature=signature, certificate_der=certificate,
                               trust=trust, at=clock.now())
     atena = resident_for(session, holder, actor=INTAKE, purposes=purposes, vault=vault)
     if atena is None:
         raise CardNotLinked("this card is not linked to a resident of the city: link it at the counter")
+    previous = request.cookies.get(session_cookie_name("resident"))
+    if previous:
+        end_session(session, session_id=previous)
     live = start_session(session, actor_kind="resident", actor_id=atena, department=None,
                          policy=resident_policy(settings))
     set_session_cookie(response, live, secure=not settings.insecure_cookies)
-    return LoggedIn(atena_number=atena, csrf_token=live.csrf_token, expires_at=live.expires_at.isoformat())
+    return live
 
 
-@router.post("/logout", status_code=204)
-def resident_logout(resident: ResidentWriteDep, session: SessionDep, settings: SettingsDep) -> Response:
+def log_out(session: Session, response: Response, resident: ResidentSession, settings: Settings) -> None:
+    """End the resident's session, and drop its cookie from the browser."""
     end_session(session, session_id=resident.web.session_id)
-    response = Response(status_code=204)
     clear_session_cookie(response, "resident", secure=not settings.insecure_cookies)
-    return response

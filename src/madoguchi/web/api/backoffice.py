@@ -11,6 +11,7 @@ changes). Either sees only its own department's applications.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -23,6 +24,7 @@ from madoguchi.intake.review import attachment_content, decide, inbox, open_appl
 from madoguchi.intake.status import ApplicationStatus
 from madoguchi.registry.api_client import authenticate_client
 from madoguchi.registry.errors import PurposeNotAllowed
+from madoguchi.web.backoffice_roles import DecisionNotAllowed, may_decide
 from madoguchi.web.deps import PurposesDep, SessionDep, VaultDep, get_staff_session
 from madoguchi.web.errors import problem_responses
 from madoguchi.web.sessions import check_csrf, session_cookie_name, submitted_csrf_token
@@ -33,21 +35,32 @@ router = APIRouter(prefix="/api/v1/backoffice", tags=["back office"],
 _bearer = HTTPBearer(auto_error=False, description="A department system's token (`madoguchi client add`).")
 
 
-async def get_department_actor(request: Request, session: SessionDep, credentials: Annotated[
-        HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Actor:
+@dataclass(frozen=True)
+class DepartmentCaller:
+    actor: Actor
+    role: str | None
+    """A staff member's role; None for the department's own system, which decides as the department does."""
+
+    def check_may_decide(self, status: ApplicationStatus) -> None:
+        if self.role is not None and not may_decide(self.role, status):
+            raise DecisionNotAllowed(f"a {self.role} may not make this decision: ask a manager")
+
+
+async def get_department_caller(request: Request, session: SessionDep, credentials: Annotated[
+        HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> DepartmentCaller:
     """The department's system (bearer token) or staff member (session; CSRF on changes) calling."""
     if credentials is not None:
         actor = authenticate_client(session, token=credentials.credentials).actor
         if actor.department is None:
             raise PurposeNotAllowed("this API client belongs to no department: register it with --department")
-        return actor
+        return DepartmentCaller(actor, None)
     staff = get_staff_session(session, request.cookies.get(session_cookie_name("staff")))
     if request.method not in ("GET", "HEAD"):
         check_csrf(staff.web.csrf_token, await submitted_csrf_token(request))
-    return staff.actor
+    return DepartmentCaller(staff.actor, staff.member.role)
 
 
-DepartmentDep = Annotated[Actor, Depends(get_department_actor, scope="function")]
+DepartmentDep = Annotated[DepartmentCaller, Depends(get_department_caller, scope="function")]
 
 
 class StatusReport(BaseModel):
@@ -62,32 +75,33 @@ class StatusReport(BaseModel):
 
 
 @router.get("/applications")
-def list_applications(actor: DepartmentDep, session: SessionDep,
+def list_applications(caller: DepartmentDep, session: SessionDep,
                       status: ApplicationStatus | None = None,
                       after: Annotated[int, Query(ge=0, description="The last `position` seen.")] = 0,
                       limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[dict[str, Any]]:
     """The department's applications in arrival order (no personal data: references and statuses)."""
-    return inbox(session, actor=actor, status=status, after=after, limit=limit)
+    return inbox(session, actor=caller.actor, status=status, after=after, limit=limit)
 
 
 @router.get("/applications/{reference}")
-def fetch_application(reference: str, actor: DepartmentDep, session: SessionDep, vault: VaultDep,
+def fetch_application(reference: str, caller: DepartmentDep, session: SessionDep, vault: VaultDep,
                       purposes: PurposesDep) -> dict[str, Any]:
     """One application in full, every value with its source; the read is logged as ``review:<department>``."""
-    return open_application(session, actor=actor, purposes=purposes, vault=vault, reference=reference)
+    return open_application(session, actor=caller.actor, purposes=purposes, vault=vault, reference=reference)
 
 
 @router.get("/applications/{reference}/attachments/{attachment_id}")
-def fetch_attachment(reference: str, attachment_id: str, actor: DepartmentDep, session: SessionDep) -> Response:
+def fetch_attachment(reference: str, attachment_id: str, caller: DepartmentDep, session: SessionDep) -> Response:
     """An attachment's file, as the resident handed it over."""
-    row = attachment_content(session, actor=actor, reference=reference, attachment_id=attachment_id)
+    row = attachment_content(session, actor=caller.actor, reference=reference, attachment_id=attachment_id)
     return Response(row.content, media_type=row.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{row.attachment_id}"',
                              "X-Content-Type-Options": "nosniff"})
 
 
 @router.post("/applications/{reference}/status")
-def report_status(reference: str, body: StatusReport, actor: DepartmentDep, session: SessionDep) -> dict[str, Any]:
+def report_status(reference: str, body: StatusReport, caller: DepartmentDep, session: SessionDep) -> dict[str, Any]:
     """Move the application on; the resident sees the new status (and the reason) at once."""
-    return decide(session, actor=actor, reference=reference, status=body.status, reason=body.reason,
+    caller.check_may_decide(body.status)
+    return decide(session, actor=caller.actor, reference=reference, status=body.status, reason=body.reason,
                   fields=body.fields)

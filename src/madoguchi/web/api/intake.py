@@ -1,9 +1,12 @@
-"""The intake API (申請受付API) for the resident's front: drafts, attachments, signing, bundles and status.
+"""The intake API (申請受付API) for the resident's front: drafts, evidence, signing, bundles and status.
 
 Every route acts for the resident logged in with their card (``ResidentDep``);
 those that change something carry the session's CSRF token. Creating a bundle
 accepts ``Idempotency-Key``: the same key and body give the same answer, a
-different body 409 (see ``web.idempotency``).
+different body 409 (see ``web.idempotency``). A digital certificate is asked
+of the wallet with an OpenID4VP request the draft keeps the nonce of, then
+handed over and verified against the city's trust registry
+(``CertificateTrustDep``, read once per process with its status-list cache).
 """
 
 from __future__ import annotations
@@ -12,21 +15,30 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Header, Request, UploadFile
+import httpx
+from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from madoguchi import clock
+from madoguchi.catalog.loader import catalog_folder
+from madoguchi.credentials.demo_issuers import DEMO_ISSUERS, issuer_directory, status_transport
+from madoguchi.credentials.sdjwt import MAX_PRESENTATION_CHARS
+from madoguchi.credentials.status_cache import StatusListCache
+from madoguchi.credentials.trust import TrustRegistry
+from madoguchi.credentials.trust_file import FILE_NAME, load_trust_registry
 from madoguchi.guidance.language import Lang
 from madoguchi.intake.attachments import MAX_BYTES, add_attachment
 from madoguchi.intake.bundles import content_to_sign, submit_bundle
 from madoguchi.intake.card_signature import card_signature_check
+from madoguchi.intake.certificates import add_certificate, request_certificate
 from madoguchi.intake.cosign import co_sign, co_sign_request, send_to_counter
 from madoguchi.intake.drafts import create_draft, save_values, show_draft
 from madoguchi.intake.intake_errors import AttachmentRefused
 from madoguchi.intake.review import correct_application
 from madoguchi.intake.signing import CardSignature
 from madoguchi.intake.tracking import bundle_status, list_bundles
+from madoguchi.settings import Settings
 from madoguchi.web.deps import CatalogDep, PurposesDep, SessionDep, VaultDep
 from madoguchi.web.errors import problem_responses
 from madoguchi.web.idempotency import replay_or_run
@@ -52,6 +64,20 @@ class ValuesRequest(BaseModel):
     values: Values = Field(default_factory=dict, description="Values by input key (the draft's `inputs`).")
 
 
+class CertificateKindRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(min_length=1, max_length=64, description="A certificate kind (catalog/certificates.yaml): "
+                                                              "`birth-certificate`, `death-certificate`, …")
+
+
+class CertificatePresentation(CertificateKindRequest):
+    presentation: str = Field(min_length=1, max_length=2 * MAX_PRESENTATION_CHARS, description=(
+        "The SD-JWT VC as the wallet presents it for the draft's request: the issuer's JWT, the disclosures, "
+        "the key-binding JWT. (The bound keeps floods out; the verifier refuses one over "
+        f"{MAX_PRESENTATION_CHARS} characters as `presentation-too-large`.)"))
+
+
 class BundleRequest(ValuesRequest):
     draft: uuid.UUID
     signature: CardSignature
@@ -61,6 +87,25 @@ class CoSignRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     signature: CardSignature
+
+
+def get_certificate_trust(request: Request) -> TrustRegistry:
+    """The issuers the city trusts for each kind, read once per process so the status lists' cache is shared.
+
+    The demo issuers' status lists are served in process: their ``.example`` domains never resolve.
+    """
+    state = request.app.state
+    if getattr(state, "certificate_trust", None) is None:
+        settings: Settings = state.settings
+        demo = status_transport(issuer_directory())
+        client = httpx.Client(timeout=5.0, mounts={issuer.iss: demo for issuer in DEMO_ISSUERS.values()})
+        state.certificate_trust = load_trust_registry(catalog_folder(settings.catalog) / FILE_NAME,
+                                                      status_lists=StatusListCache(client))
+    trust: TrustRegistry = state.certificate_trust
+    return trust
+
+
+CertificateTrustDep = Annotated[TrustRegistry, Depends(get_certificate_trust)]
 
 
 @router.post("/drafts", status_code=201)
@@ -100,6 +145,21 @@ async def attach_evidence(draft_id: uuid.UUID, resident: ResidentWriteDep, sessi
     return add_attachment(session, actor=resident.actor, draft_id=draft_id, procedure=procedure, subject=subject,
                           evidence=evidence, filename=file.filename or "file",
                           media_type=file.content_type or "", content=content).to_json()
+
+
+@router.post("/drafts/{draft_id}/certificates/request", status_code=201)
+def request_draft_certificate(draft_id: uuid.UUID, body: CertificateKindRequest, resident: ResidentWriteDep,
+                              session: SessionDep) -> dict[str, Any]:
+    """Ask the wallet for a certificate: the OpenID4VP request object, with a nonce for this draft."""
+    return request_certificate(session, actor=resident.actor, draft_id=draft_id, kind=body.kind).to_json()
+
+
+@router.post("/drafts/{draft_id}/certificates", status_code=201, responses=problem_responses(503))
+def hand_over_certificate(draft_id: uuid.UUID, body: CertificatePresentation, resident: ResidentWriteDep,
+                          session: SessionDep, catalog: CatalogDep, trust: CertificateTrustDep) -> dict[str, object]:
+    """Hand over a digital certificate: verified, kept as evidence, and filling the fields that take its claims."""
+    return add_certificate(session, actor=resident.actor, catalog=catalog, trust=trust, draft_id=draft_id,
+                           kind=body.kind, presentation=body.presentation).to_json()
 
 
 @router.post("/drafts/{draft_id}/content")
