@@ -28,15 +28,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import aliased, sessionmaker
 
 from madoguchi import clock
 from madoguchi.actor import Actor
-from madoguchi.benchmark import Report
+from madoguchi.benchmark import Report, scratch_database
 from madoguchi.catalog.directory import ServingCatalog, serving_catalog
-from madoguchi.db.engine import make_engine
 from madoguchi.db.migrate import upgrade
 from madoguchi.guidance.service import plan_event
 from madoguchi.prefill.service import prefill_bundle
@@ -45,8 +43,6 @@ from madoguchi.sources.importer import import_set
 from madoguchi.sources.synthetic import PERSONAS, generate_city
 from madoguchi.vault import Vault
 
-POSTGRES_ADMIN = os.environ.get("MADOGUCHI_BENCH_POSTGRES_URL",
-                                "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 SCRATCH = "madoguchi_bench_plan_prefill"
 WARM_UP = 50
 ACTOR = Actor.system("bench-front", None)
@@ -71,14 +67,10 @@ def run(args: list[str]) -> Report:
         city = Path(folder) / "city"
         generate_city(city, residents=options.residents, seed=20250401)
         for backend in options.backends.split(","):
-            engine = _scratch_engine(backend, Path(folder))
-            try:
+            with scratch_database(backend, SCRATCH, Path(folder)) as engine:
                 upgrade(engine)
                 import_set(engine, city, vault=vault)
                 _measure(report, backend, engine, serving, vault, options.bundles, options.profile)
-            finally:
-                engine.dispose()
-                _drop(backend)
     report.notes.append("persona: the demo's birth persona (father applies; 6 forms, 3 members, 10 reads); random: "
                         "a head with a wife, chosen at random (forms vary with the household)")
     report.notes.append("CPU: the benchmark process's own time (Python, SQLite in process; not the "
@@ -175,22 +167,3 @@ def _couples(sessions: sessionmaker[Any]) -> list[tuple[str, str]]:
             .order_by(JukiRecord.atena_number)).all()
     return [(head, spouse) for head, spouse in rows]
 
-
-def _scratch_engine(backend: str, folder: Path) -> Engine:
-    if backend == "sqlite":
-        return make_engine(f"sqlite:///{folder / 'bench.db'}")
-    _drop(backend)
-    admin = make_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{SCRATCH}"'))
-    admin.dispose()
-    return make_engine(make_url(POSTGRES_ADMIN).set(database=SCRATCH).render_as_string(hide_password=False))
-
-
-def _drop(backend: str) -> None:
-    if backend != "postgres":
-        return
-    admin = make_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{SCRATCH}"'))
-    admin.dispose()

@@ -13,11 +13,22 @@ import json
 import os
 import platform
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
 from madoguchi import clock
+from madoguchi.db.engine import make_engine
+
+POSTGRES_ADMIN_URL = os.environ.get("MADOGUCHI_BENCH_POSTGRES_URL",
+                                    "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+"""The PostgreSQL server where benchmarks make their scratch databases (trust auth on localhost)."""
 
 
 @dataclass
@@ -57,9 +68,13 @@ def load_benchmark(name: str) -> Any:
     path = bench_dir() / f"{name}.py"
     if not re.fullmatch(r"[a-z0-9_]+", name) or not path.exists():
         raise LookupError(f"no benchmark {name!r}; available: {', '.join(available()) or 'none'}")
+    folder = str(bench_dir())
+    if folder not in sys.path:  # a benchmark may import the shared helpers of bench/_NAME.py
+        sys.path.insert(0, folder)
     spec = importlib.util.spec_from_file_location(f"madoguchi_bench_{name}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # what dataclasses and pickling look a class's module up in
     spec.loader.exec_module(module)
     return module
 
@@ -97,3 +112,43 @@ def record(name: str, report: Report, results: Path | None = None) -> Path:
 def report_json(name: str, report: Report) -> str:
     return json.dumps({"benchmark": name, "title": report.title, "machine": machine(),
                        "figures": report.figures}, ensure_ascii=False, indent=2, default=str)
+
+
+@contextmanager
+def scratch_database(backend: str, name: str, folder: Path, *, admin_url: str | None = None) -> Iterator[Engine]:
+    """An empty database for one run: ``folder/<name>.db`` (sqlite), or the PostgreSQL database ``name``.
+
+    The PostgreSQL one is made on the server of ``admin_url`` (default
+    ``POSTGRES_ADMIN_URL``) after dropping what a crashed run may have left,
+    and dropped at the end, its connections closed by force. The engine is
+    disposed of at the end either way.
+    """
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", name):
+        raise ValueError(f"a scratch database's name is lower-case letters, digits and _: {name!r}")
+    if backend == "sqlite":
+        engine = make_engine(f"sqlite:///{folder / f'{name}.db'}")
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+        return
+    if backend != "postgres":
+        raise ValueError(f"no scratch database of kind {backend!r}: sqlite or postgres")
+    admin = admin_url or POSTGRES_ADMIN_URL
+    _postgres_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _postgres_admin(admin, f'CREATE DATABASE "{name}"')
+    engine = make_engine(make_url(admin).set(database=name).render_as_string(hide_password=False))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        _postgres_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _postgres_admin(admin_url: str, statement: str) -> None:
+    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        admin.dispose()

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from madoguchi import clock
 from madoguchi.actor import Actor
@@ -93,13 +94,14 @@ def keep_attachment(session: Session, draft: Draft, *, procedure: str, subject: 
 
 
 def attachments_of(session: Session, draft: Draft) -> list[Attachment]:
-    return list(session.scalars(select(Attachment).where(Attachment.draft_pk == draft.id).order_by(Attachment.id)))
+    """The draft's attachments, their files left unread (loaded only if ``content`` is touched)."""
+    return list(session.scalars(select(Attachment).where(Attachment.draft_pk == draft.id)
+                                .options(defer(Attachment.content)).order_by(Attachment.id)))
 
 
-def signed_attachments(session: Session, draft: Draft) -> list[dict[str, str]]:
+def signed_attachments(attachments: Sequence[Attachment]) -> list[dict[str, str]]:
     """What the signature covers of each attachment: whose evidence it is and its digest."""
-    return [{"evidence": f"{a.procedure}/{a.subject}/{a.evidence}", "sha256": a.sha256}
-            for a in attachments_of(session, draft)]
+    return [{"evidence": f"{a.procedure}/{a.subject}/{a.evidence}", "sha256": a.sha256} for a in attachments]
 
 
 def info(row: Attachment) -> AttachmentInfo:

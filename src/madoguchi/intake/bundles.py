@@ -14,7 +14,7 @@ and subject is still open.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -29,7 +29,7 @@ from madoguchi.actor import Actor
 from madoguchi.catalog.models import Catalog
 from madoguchi.guidance.language import say
 from madoguchi.intake.acting import Relation, may_act_for
-from madoguchi.intake.application_models import Application, Bundle, Draft
+from madoguchi.intake.application_models import Application, Attachment, Bundle, Draft
 from madoguchi.intake.attachments import attachments_of, signed_attachments
 from madoguchi.intake.cosign import CoSignLink, request_co_signatures
 from madoguchi.intake.drafts import (
@@ -79,8 +79,9 @@ def content_to_sign(session: Session, *, actor: Actor, catalog: Catalog, vault: 
     """
     draft = open_draft(session, actor=actor, draft_id=draft_id)
     given = _complete_values(catalog, draft, vault, values)
-    _check_evidence(session, draft)
-    return bundle_content(draft, given, signed_attachments(session, draft))
+    attachments = attachments_of(session, draft)
+    _check_evidence(draft, attachments)
+    return bundle_content(draft, given, signed_attachments(attachments))
 
 
 def submit_bundle(session: Session, *, actor: Actor, catalog: Catalog, vault: Vault,
@@ -93,8 +94,9 @@ def submit_bundle(session: Session, *, actor: Actor, catalog: Catalog, vault: Va
     """
     draft = open_draft(session, actor=actor, draft_id=draft_id, for_update=True)
     given = _complete_values(catalog, draft, vault, values)
-    _check_evidence(session, draft)
-    content = bundle_content(draft, given, signed_attachments(session, draft))
+    attachments = attachments_of(session, draft)
+    _check_evidence(draft, attachments)
+    content = bundle_content(draft, given, signed_attachments(attachments))
     signer = check_signature(session, content, signature)
     if signer.atena_number != draft.applicant:
         raise SignatureInvalid("the card that signed is not the applicant's: sign with your own My Number card")
@@ -120,7 +122,6 @@ def submit_bundle(session: Session, *, actor: Actor, catalog: Catalog, vault: Va
     except IntegrityError:
         raise AlreadyOpen("an application of this bundle was submitted a moment ago in another bundle; "
                           "look at your applications") from None
-    attachments = attachments_of(session, draft)
     applications, links = [], []
     for form, application in zip(forms, rows, strict=True):
         for attachment in attachments:
@@ -156,8 +157,8 @@ def _complete_values(catalog: Catalog, draft: Draft, vault: Vault,
     return given
 
 
-def _check_evidence(session: Session, draft: Draft) -> None:
-    attached = {(a.procedure, a.subject, a.evidence) for a in attachments_of(session, draft)}
+def _check_evidence(draft: Draft, attachments: Sequence[Attachment]) -> None:
+    attached = {(a.procedure, a.subject, a.evidence) for a in attachments}
     for form in draft.filled["forms"]:
         for need in form["evidence"]:
             if need["required"] and (form["procedure"], form["subject"], need["key"]) not in attached:

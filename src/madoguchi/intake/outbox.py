@@ -1,8 +1,9 @@
 """The delivery outbox: enqueue in the caller's transaction, list, show and replay.
 
-``enqueue_delivery`` only adds a row and flushes: the delivery exists exactly
-when the caller's transaction commits (the application and its delivery jobs
-commit together) and a rollback drops it. Nothing is sent from here; a worker
+``enqueue_delivery`` only adds a row (the caller's next flush writes all its
+deliveries in one statement): the delivery exists exactly when the caller's
+transaction commits (the application and its delivery jobs commit together)
+and a rollback drops it. Nothing is sent from here; a worker
 picks the row up after the commit.
 """
 
@@ -29,13 +30,12 @@ from madoguchi.intake.errors import DeliveryNotFound, DeliveryNotReplayable
 
 def enqueue_delivery(session: Session, *, department: str, kind: str, payload: dict[str, Any],
                      delivery_id: uuid.UUID | None = None) -> Delivery:
-    """Add a delivery to the caller's transaction (flushed, never committed here), due at once."""
+    """Add a delivery to the caller's transaction (never committed here), due at once."""
     now = clock.now()
     delivery = Delivery(delivery_id=delivery_id or uuid.uuid4(), department=department, kind=kind,
                         payload=payload, status=DeliveryStatus.PENDING, created_at=now, queued_at=now,
                         next_attempt_at=now, attempts=0, round_attempts=0)
     session.add(delivery)
-    session.flush()
     return delivery
 
 

@@ -15,10 +15,11 @@ from typing import Any
 
 import rfc8785
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from madoguchi import clock
+from madoguchi.db.engine import is_postgres
 from madoguchi.intake.application_models import IdempotencyRecord
 from madoguchi.intake.intake_errors import IdempotencyKeyReused
 
@@ -37,11 +38,12 @@ def replay_or_run(session: Session, *, scope: str, key: str | None, body: Any, s
             raise IdempotencyKeyReused("this Idempotency-Key was used for a different request: use a new key")
         return JSONResponse(earlier.response, status_code=earlier.status_code, headers={REPLAYED: "true"})
     answer = run()
-    try:
-        with session.begin_nested():
-            session.add(IdempotencyRecord(scope=scope, key=key, request_digest=digest, status_code=status_code,
-                                          response=answer, created_at=clock.now()))
-    except IntegrityError:
+    record = {"scope": scope, "key": key, "request_digest": digest, "status_code": status_code,
+              "response": answer, "created_at": clock.now()}
+    insert = postgresql.insert if is_postgres(session) else sqlite.insert
+    stored = session.execute(insert(IdempotencyRecord).values(record).on_conflict_do_nothing()
+                             .returning(IdempotencyRecord.key)).first()
+    if stored is None:
         raise IdempotencyKeyReused("a request with this Idempotency-Key was being handled: send it again to "
-                                   "get its answer") from None
+                                   "get its answer")
     return JSONResponse(answer, status_code=status_code)

@@ -99,6 +99,10 @@ def start_session(session: Session, *, actor_kind: SessionActorKind, actor_id: s
     return _live(session_id, row)
 
 
+SEEN_RESOLUTION = timedelta(minutes=1)
+"""How finely a session's last use is kept: an idle session may end up to this much sooner."""
+
+
 def resume_session(session: Session, *, session_id: str | None) -> LiveSession | None:
     """The live session with this id, marked as used now; None when unknown, idle too long or expired."""
     if not session_id:
@@ -109,8 +113,9 @@ def resume_session(session: Session, *, session_id: str | None) -> LiveSession |
     now = clock.now()
     if now >= row.expires_at or now >= row.last_seen_at + timedelta(seconds=row.idle_timeout_seconds):
         return None
-    row.last_seen_at = now
-    session.flush()
+    if now - row.last_seen_at >= SEEN_RESOLUTION:
+        row.last_seen_at = now  # a write per minute, not per request: idleness is counted in minutes
+        session.flush()
     return _live(session_id, row)
 
 

@@ -132,14 +132,17 @@ def save_draft_values(draft_id: uuid.UUID, body: ValuesRequest, resident: Reside
 
 
 @router.post("/drafts/{draft_id}/attachments", status_code=201)
-async def attach_evidence(draft_id: uuid.UUID, resident: ResidentWriteDep, session: SessionDep,
+def attach_evidence(draft_id: uuid.UUID, resident: ResidentWriteDep, session: SessionDep,
                           procedure: Annotated[str, Form(max_length=64)],
                           subject: Annotated[str, Form(max_length=32)],
                           evidence: Annotated[str, Form(max_length=100)],
                           file: Annotated[UploadFile, File(description="A PDF, JPEG or PNG of at most 5 MiB.")],
                           ) -> dict[str, object]:
-    """Attach a photo or PDF as one form's evidence (a second one for the same evidence replaces it)."""
-    content = await file.read(MAX_BYTES + 1)
+    """Attach a photo or PDF as one form's evidence (a second one for the same evidence replaces it).
+
+    A plain (threadpool) route like the others: the database work must not run on the event loop, where
+    waiting for SQLite's write lock would stall every other request."""
+    content = file.file.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
         raise AttachmentRefused(f"the file is larger than {MAX_BYTES // 1024 // 1024} MiB")
     return add_attachment(session, actor=resident.actor, draft_id=draft_id, procedure=procedure, subject=subject,
