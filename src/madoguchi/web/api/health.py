@@ -32,7 +32,8 @@ class Health(BaseModel):
 def check_health(engine: EngineDep) -> Health:
     """Tell whether the service is up: 200 when the database answers, 503 otherwise."""
     try:
-        with engine.connect() as connection:
+        # Outside a transaction: a probe must not queue behind a writer for SQLite's lock.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError) as exc:
         logger.warning("health check: the database does not answer (%s)", type(exc).__name__)
