@@ -71,10 +71,12 @@ def run(args: list[str]) -> Report:
                 upgrade(engine)
                 import_set(engine, city, vault=vault)
                 _measure(report, backend, engine, serving, vault, options.bundles, options.profile)
-    report.notes.append("persona: the demo's birth persona (father applies; 6 forms, 3 members, 10 reads); random: "
-                        "a head with a wife, chosen at random (forms vary with the household)")
+    report.notes.append("persona: the demo's birth persona (father applies; 6 forms, 3 members; two reads: the "
+                        "household, then every form's persons at once; 12 access-log entries); random: a head with "
+                        "a wife, chosen at random (forms vary with the household)")
     report.notes.append("CPU: the benchmark process's own time (Python, SQLite in process; not the "
-                        "PostgreSQL server's), which waiting for a busy machine does not inflate")
+                        "PostgreSQL server's): waiting for the machine does not count, though sharing its cores "
+                        "still slows the work")
     report.notes.append(f"1-minute load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after "
                         "(other work on the machine inflates the wall figures)")
     return report

@@ -92,3 +92,21 @@ def test_a_bundle_reads_the_household_once_and_each_form_with_its_own_purpose(
     assert purposes.count("guidance:birth") == 3  # one entry per member, one read
     assert {p.removeprefix("procedure:") for p in purposes if p.startswith("procedure:")} == {
         f.procedure for f in bundle.forms}
+
+
+def test_a_bundle_reads_each_person_once_per_procedure_however_many_of_its_forms_need_them(
+        navigator: Navigator, homes: Households) -> None:
+    home = homes.household()
+    worker = homes.person(home, "世帯主", date(1980, 1, 1))
+    wife = homes.person(home, "妻", date(1982, 1, 1), sex="2")
+    homes.pension(worker, "2")
+    homes.pension(wife, "3")  # covered by the worker's employer insurance: both join NHI
+    bundle = navigator.bundle("job-loss", worker.atena_number, date(2025, 5, 23), person=worker.atena_number)
+    enrolments = [form for form in bundle.forms if form.procedure == "nhi-enrollment"]
+    assert sorted(form.subject for form in enrolments) == sorted([worker.atena_number, wife.atena_number])
+    reads = [(e.subject, e.purpose) for e in navigator.log() if e.purpose == "procedure:nhi-enrollment"]
+    assert sorted(reads) == sorted([(worker.atena_number, "procedure:nhi-enrollment"),
+                                    (wife.atena_number, "procedure:nhi-enrollment")])
+    worker_read = next(e for e in navigator.log()
+                       if (e.subject, e.purpose) == (worker.atena_number, "procedure:nhi-enrollment"))
+    assert {"address", "family_name", "given_name"} <= set(worker_read.items)  # as applicant and as subject

@@ -1,20 +1,31 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import threading
 from datetime import date
 
 import pytest
 import rfc8785
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from madoguchi.actor import Actor
 from madoguchi.db.engine import is_postgres, transaction
-from madoguchi.registry.access_log import GENESIS, AccessRecord, append_reads, utc_text
+from madoguchi.registry.access_log import (
+    GENESIS,
+    AccessRecord,
+    LoggedRead,
+    append,
+    append_reads,
+    utc_text,
+)
 from madoguchi.registry.access_models import AccessChainHead, AccessLogEntry
 from madoguchi.registry.audit import verify_log
+from madoguchi.registry.canonical import canonical_json
 from madoguchi.vault import Vault
 
 RECORD = AccessRecord(actor=Actor.staff("s-1", "保険年金課"), purpose="procedure:nhi-enrollment",
@@ -72,6 +83,31 @@ def test_concurrent_reads_of_one_resident_never_fork_the_chain(clean_engine: Eng
         assert verify_log(session, vault.verify_key).ok
 
 
+def test_concurrent_appends_of_overlapping_residents_neither_deadlock_nor_fork(
+        clean_engine: Engine, vault: Vault) -> None:
+    residents = ["0000010014", "0000010022", "0000010030", "0000010049"]
+    errors: list[BaseException] = []
+
+    def reader(seed: int) -> None:
+        order = random.Random(seed)
+        try:
+            for _ in range(6):
+                with transaction(clean_engine) as session:
+                    append_reads(session, record=RECORD, reads=[(s, ["nhi"]) for s in order.sample(residents, 3)])
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader, args=(seed,)) for seed in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with transaction(clean_engine) as session:
+        assert sum(len(chain(session, s)) for s in residents) == 4 * 6 * 3
+        assert verify_log(session, vault.verify_key).ok
+
+
 def test_a_held_chain_does_not_hold_up_reads_of_other_residents(clean_engine: Engine) -> None:
     if not is_postgres(clean_engine):
         pytest.skip("SQLite has one write lock for the whole file; row locks are PostgreSQL's")
@@ -93,3 +129,33 @@ def test_an_entry_records_the_past_date_asked_for(session: Session) -> None:
     [entry] = append_reads(session, record=past, reads=[("0000010014", ["family_name"])])
     assert entry.as_of == date(2024, 4, 1)
     assert (entry.actor_kind, entry.actor_id, entry.department) == ("operator", "ops", None)
+
+
+def test_one_append_writes_every_read_each_resident_in_order_in_their_own_chain(session: Session, vault: Vault) -> None:
+    audit = AccessRecord(actor=Actor.staff("s-9", "監査室"), purpose="audit", legal_basis="y",
+                         my_number_basis=None, as_of=None)
+    append_reads(session, record=RECORD, reads=[("0000010014", ["nhi"])])
+    written = append(session, [LoggedRead("0000010022", ["nhi"], RECORD), LoggedRead("0000010014", ["nhi"], RECORD),
+                               LoggedRead("0000010014", ["access_log"], audit)])
+    assert [(e.subject, e.seq, e.purpose) for e in written] == [
+        ("0000010014", 2, "procedure:nhi-enrollment"), ("0000010014", 3, "audit"),
+        ("0000010022", 1, "procedure:nhi-enrollment")]
+    first, second, third = chain(session, "0000010014")
+    assert (second.prev_hash, third.prev_hash) == (first.hash, second.hash)
+    head = session.get(AccessChainHead, "0000010014")
+    assert head is not None and (head.seq, head.hash) == (3, third.hash)
+    assert verify_log(session, vault.verify_key).ok
+
+
+TEXT = st.text(st.characters(codec="utf-8"))  # any text but lone surrogates, which neither encodes
+ENTRY_LIKE = st.fixed_dictionaries({
+    "subject": TEXT, "seq": st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1), "recorded_at": TEXT,
+    "actor": st.fixed_dictionaries({"kind": TEXT, "id": TEXT, "department": st.none() | TEXT}),
+    "purpose": TEXT, "legal_basis": TEXT, "my_number_basis": st.none() | TEXT,
+    "items": st.lists(TEXT), "as_of": st.none() | TEXT,
+}) | st.dictionaries(st.text(st.characters(max_codepoint=127)), st.none() | st.booleans() | TEXT | st.lists(TEXT))
+
+
+@given(ENTRY_LIKE)
+def test_the_canonical_json_of_a_logged_document_is_rfc_8785(document: dict[str, object]) -> None:
+    assert canonical_json(document) == rfc8785.dumps(document)  # type: ignore[arg-type]

@@ -20,7 +20,13 @@ from madoguchi.registry.errors import (
     PurposeUnknown,
 )
 from madoguchi.registry.purpose import PurposeRegistry
-from madoguchi.registry.service import list_access, view_household, view_person
+from madoguchi.registry.service import (
+    PersonRead,
+    list_access,
+    view_household,
+    view_person,
+    view_persons,
+)
 from madoguchi.vault import Vault
 
 from .factories import Hub, a_my_number
@@ -444,3 +450,47 @@ def test_an_operator_using_self_view_sees_what_the_resident_would(
     with pytest.raises(HouseholdNotFound):
         view_household(session, actor=Actor.operator("counter-3"), purpose="self-view",
                        household_number=family.head.household_number, purposes=purposes, vault=vault)
+
+
+def test_a_batch_answers_each_read_as_alone_and_logs_one_entry_per_person_and_purpose(
+        session: Session, hub: Hub, vault: Vault, purposes: PurposeRegistry) -> None:
+    family = hub.family()
+    head, spouse = family.head.atena_number, family.spouse.atena_number
+    views = view_persons(session, actor=CLERK, purposes=purposes, vault=vault, reads=[
+        PersonRead(head, "procedure:child-allowance-claim", ["family_name"]),
+        PersonRead(spouse, "procedure:ltc-certification", ["ltc"]),
+        PersonRead(head, "procedure:child-allowance-claim", ["given_name", "my_number"]),
+        PersonRead(head, "procedure:ltc-certification", ["family_name"])])
+    assert [(v.atena_number, v.purpose, sorted(v.items)) for v in views] == [
+        (head, "procedure:child-allowance-claim", ["family_name"]),
+        (spouse, "procedure:ltc-certification", ["ltc"]),
+        (head, "procedure:child-allowance-claim", ["given_name", "my_number"]),
+        (head, "procedure:ltc-certification", ["family_name"])]
+    assert views[2].items["my_number"].value == a_my_number(1)
+    logged = [(e.subject, e.seq, e.purpose, e.items) for e in entries(session)]
+    assert logged == sorted([
+        (head, 1, "procedure:child-allowance-claim", ["family_name", "given_name", "my_number"]),
+        (head, 2, "procedure:ltc-certification", ["family_name"]),
+        (spouse, 1, "procedure:ltc-certification", ["ltc"])])
+
+
+def test_a_batch_with_one_refused_read_answers_nothing_and_logs_nothing(
+        session: Session, hub: Hub, vault: Vault, purposes: PurposeRegistry) -> None:
+    family = hub.family()
+    hidden = hub.person(household=family.head.household_number, relationship="同居人", support_measure=True)
+    with pytest.raises(PersonNotFound):
+        view_persons(session, actor=CLERK, purposes=purposes, vault=vault, reads=[
+            PersonRead(family.head.atena_number, "procedure:child-allowance-claim"),
+            PersonRead(hidden.atena_number, "procedure:child-allowance-claim")])
+    assert log_size(session) == 0
+
+
+def test_a_batch_reads_all_its_people_with_one_query_per_system(
+        session: Session, hub: Hub, vault: Vault, purposes: PurposeRegistry) -> None:
+    family = hub.family()
+    with statements(session) as seen:
+        view_persons(session, actor=CLERK, purposes=purposes, vault=vault, reads=[
+            PersonRead(family.head.atena_number, "procedure:child-allowance-claim", ["family_name", "household"]),
+            PersonRead(family.spouse.atena_number, "procedure:ltc-certification", ["ltc", "tax"])])
+    for table in ("juki_records", "ltc_records", "tax_records", "system_snapshots", "access_log_entries"):
+        assert len([s for s in seen if re.search(rf"\b{table}\b", s)]) == 1, table

@@ -22,6 +22,7 @@ from madoguchi.guidance.validation import (
     check_members,
     movers_question,
 )
+from madoguchi.registry.fetched import Fetched
 from madoguchi.registry.purpose import PurposeRegistry
 from madoguchi.registry.service import view_person
 from madoguchi.rules import movers_household
@@ -67,8 +68,9 @@ def read_situation(session: Session, *, actor: Actor, catalog: Catalog, purposes
         return Situation(event, None, movers_household(event_date, people), checked)
     if applicant is None:
         raise ApplicantInvalid(f"the life event {event.id!r} needs the applicant's 宛名番号")
+    fetched = Fetched()
     view = view_person(session, actor=actor, atena_number=applicant, purpose=f"guidance:{event.id}",
-                       purposes=purposes, vault=vault, items=GUIDANCE_ITEMS)
+                       purposes=purposes, vault=vault, items=GUIDANCE_ITEMS, fetched=fetched)
     household = household_facts(view, event_date)
     check_members(event, checked, household)
-    return Situation(event, applicant, household, checked)
+    return Situation(event, applicant, household, checked, fetched)

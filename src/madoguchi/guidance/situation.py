@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import JsonValue
 
 from madoguchi.catalog.models import Event
+from madoguchi.registry.fetched import Fetched
 from madoguchi.rules import HouseholdFacts
 
 
@@ -20,6 +21,8 @@ class Situation:
     """On the event date, as the household read found it (for a move-in: the movers)."""
     answers: dict[str, JsonValue]
     """Checked against the event's questions."""
+    fetched: Fetched = field(default_factory=Fetched)
+    """The hub records the household read fetched: the forms' reads of the same people take them from here."""
 
     @property
     def on(self) -> date:

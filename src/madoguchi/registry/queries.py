@@ -13,7 +13,8 @@ version ended (absent from a full set, or deleted by a delta) on or before D.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any, TypeVar
@@ -53,11 +54,23 @@ def _records_of(model: type[VersionedRecord], current: bool) -> Select[Any]:
 
 
 @cache
-def _household_of(current: bool) -> Select[Any]:
-    in_household = JukiRecord.household_number == bindparam("household")
+def _households_of(current: bool) -> Select[Any]:
+    in_household = JukiRecord.household_number.in_(bindparam("households", expanding=True, type_=String()))
     if current:
         return select(JukiRecord).where(in_household, JukiRecord.valid_to.is_(None))
     return select(JukiRecord.atena_number).where(in_household, JukiRecord.valid_from <= bindparam("as_of"))
+
+
+@cache
+def _people_and_households() -> Select[Any]:
+    """The current records of ``:people`` and of everyone in the households of ``:subjects``."""
+    subjects = bindparam("subjects", expanding=True, type_=String())
+    households = select(JukiRecord.household_number).where(JukiRecord.atena_number.in_(subjects),
+                                                            JukiRecord.valid_to.is_(None))
+    return select(JukiRecord).where(
+        JukiRecord.valid_to.is_(None),
+        or_(JukiRecord.atena_number.in_(bindparam("people", expanding=True, type_=String())),
+            JukiRecord.household_number.in_(households.scalar_subquery())))
 
 
 _SNAPSHOTS = select(SystemSnapshot.system, SystemSnapshot.extracted_at)
@@ -90,16 +103,42 @@ def juki_records(session: Session, atena_numbers: Collection[str], as_of: date |
     return {r.atena_number: r for r in _read(session, JukiRecord, atena_numbers, as_of)}
 
 
-def household_members(session: Session, household_number: str, as_of: date | None) -> list[JukiRecord]:
-    """The people living in the household (住民状態 1), in 宛名番号 order."""
-    parameters: dict[str, Any] = {"household": household_number, "as_of": as_of}
+def household_members(session: Session, household_numbers: Collection[str],
+                      as_of: date | None) -> dict[str, list[JukiRecord]]:
+    """The people living in each household (住民状態 1), in 宛名番号 order; an empty household is absent."""
+    if not household_numbers:
+        return {}
+    parameters: dict[str, Any] = {"households": sorted(household_numbers), "as_of": as_of}
     if as_of is None:
-        members = list(session.scalars(_household_of(True), parameters))
+        members = list(session.scalars(_households_of(True), parameters))
     else:  # someone may have been in the household then and elsewhere now, or the reverse
-        ever = set(session.scalars(_household_of(False), parameters))
-        members = [r for r in juki_records(session, ever, as_of).values()
-                   if r.household_number == household_number]
-    return sorted((m for m in members if m.status == RESIDENT), key=lambda m: m.atena_number)
+        ever = set(session.scalars(_households_of(False), parameters))
+        members = list(juki_records(session, ever, as_of).values())
+    return _by_household(members, household_numbers)
+
+
+@dataclass(frozen=True)
+class People:
+    """The 住民記録 a view starts from: the people it names, and the households of some of them."""
+
+    records: dict[str, JukiRecord]
+    """By 宛名番号; those unknown are absent."""
+    households: dict[str, list[JukiRecord]]
+    """By 世帯番号, as `household_members` gives them."""
+
+
+def people_and_households(session: Session, atena_numbers: Collection[str], households_of: Collection[str],
+                          as_of: date | None) -> People:
+    """The 住民記録 of these people, and the households of those in ``households_of`` (one query for current values)."""
+    if as_of is not None or not households_of:
+        records = juki_records(session, atena_numbers, as_of)
+        numbers = {records[a].household_number for a in households_of if a in records}
+        return People(records, household_members(session, numbers, as_of))
+    parameters = {"people": sorted(atena_numbers), "subjects": sorted(households_of)}
+    found = list(session.scalars(_people_and_households(), parameters))
+    records = {r.atena_number: r for r in found}
+    numbers = {records[a].household_number for a in households_of if a in records}
+    return People({a: records[a] for a in atena_numbers if a in records}, _by_household(found, numbers))
 
 
 def system_records(session: Session, system: str, atena_numbers: Collection[str],
@@ -113,6 +152,15 @@ def system_records(session: Session, system: str, atena_numbers: Collection[str]
         for person in {getattr(record, c) for c in columns} & wanted:
             by_person[person].append(record)
     return by_person
+
+
+def _by_household(people: Iterable[JukiRecord], household_numbers: Collection[str]) -> dict[str, list[JukiRecord]]:
+    """The residents (住民状態 1) of these households, in 宛名番号 order; an empty household is absent."""
+    by_household: dict[str, list[JukiRecord]] = defaultdict(list)
+    for person in sorted(people, key=lambda p: p.atena_number):
+        if person.status == RESIDENT and person.household_number in household_numbers:
+            by_household[person.household_number].append(person)
+    return dict(by_household)
 
 
 def snapshot_dates(session: Session) -> dict[str, date]:

@@ -3,13 +3,17 @@
 Every view names a purpose, reads only the items the purpose allows, and
 appends one access-log entry per person read, in the caller's transaction
 (flushed, never committed: the entry commits with the read or not at all). A
-refused read raises before anything is read or logged.
+refused read raises before anything is logged.
+
+Reads are set-based: a view, or a batch of them (`view_persons`: a bundle's
+forms), fetches its people with one query per system and logs them in one
+append; records a request has fetched already (`Fetched`) are not fetched again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import JsonValue
@@ -18,7 +22,7 @@ from sqlalchemy.orm import Session
 from madoguchi import clock
 from madoguchi.actor import Actor
 from madoguchi.registry import access_log, policy, queries
-from madoguchi.registry.access_log import AccessRecord
+from madoguchi.registry.access_log import AccessRecord, LoggedRead
 from madoguchi.registry.access_models import AccessLogEntry
 from madoguchi.registry.errors import (
     HouseholdNotFound,
@@ -26,6 +30,7 @@ from madoguchi.registry.errors import (
     PersonNotFound,
     PurposeNotAllowed,
 )
+from madoguchi.registry.fetched import Fetched
 from madoguchi.registry.items import HOUSEHOLD, ITEMS, MY_NUMBER
 from madoguchi.registry.models import JukiRecord, VersionedRecord
 from madoguchi.registry.policy import SELF_VIEW
@@ -45,41 +50,64 @@ MASKED_ITEM = f"{MY_NUMBER}:masked"
 AUDIT = "audit"
 
 
+@dataclass(frozen=True)
+class PersonRead:
+    """One read of a batch (`view_persons`): whom, for which purpose, and optionally which of its items."""
+
+    atena_number: str
+    purpose: str
+    items: Collection[str] | None = None
+
+
 def view_person(session: Session, *, actor: Actor, atena_number: str, purpose: str,
                 purposes: PurposeRegistry, vault: Vault, as_of: date | None = None,
-                items: Collection[str] | None = None) -> PersonView:
+                items: Collection[str] | None = None, fetched: Fetched | None = None) -> PersonView:
     """One person's items allowed by the purpose (current, or valid on ``as_of``); logged.
 
     ``items`` narrows the read to some of the purpose's items. With the item
     ``household`` the view also holds the other members the actor may see,
-    each read (and logged) with the same purpose.
+    each read (and logged) with the same purpose. ``fetched``, kept by the
+    caller for one request, spares its later views what this one fetches.
 
     Raises PurposeUnknown, PurposeNotAllowed, ItemNotAllowed, PersonNotFound.
     """
-    resolved, wanted = _authorise(actor, purpose, purposes, items)
-    on = as_of or clock.today()
-    known = queries.juki_records(session, {atena_number, *_acting_resident(actor)}, as_of)
-    subject = known.get(atena_number)
-    requester = known.get(actor.id) if actor.kind == "resident" else (
-        subject if resolved.id == SELF_VIEW else None)
-    if subject is None or not policy.may_read(actor, resolved, subject, requester=requester, on=on):
-        raise PersonNotFound(NOT_VISIBLE)
-    members: list[JukiRecord] = []
-    if HOUSEHOLD in wanted:
-        members = [m for m in queries.household_members(session, subject.household_number, as_of)
-                   if m.atena_number != subject.atena_number
-                   and policy.may_read(actor, resolved, m, requester=requester, on=on)]
-    member_items = wanted - {HOUSEHOLD}
-    reader = _Reader.load(session, [subject, *members], member_items, resolved, vault, as_of)
-    view = reader.view(subject, member_items)
-    if HOUSEHOLD in wanted:
-        member_views: list[JsonValue] = [reader.view(m, member_items).model_dump(mode="json")
-                                         for m in members]
-        view.items[HOUSEHOLD] = ItemValue(value=member_views, source=ITEMS[HOUSEHOLD].system,
-                                          as_of=reader.snapshots.get("juki"), since=subject.valid_from)
-    _log(session, actor, resolved, as_of,
-         [(subject.atena_number, wanted), *((m.atena_number, member_items) for m in members)])
+    [view] = view_persons(session, actor=actor, reads=[PersonRead(atena_number, purpose, items)],
+                          purposes=purposes, vault=vault, as_of=as_of, fetched=fetched)
     return view
+
+
+def view_persons(session: Session, *, actor: Actor, reads: Sequence[PersonRead], purposes: PurposeRegistry,
+                 vault: Vault, as_of: date | None = None, fetched: Fetched | None = None) -> list[PersonView]:
+    """Several reads at once, each answered as `view_person` answers it, in the order asked.
+
+    The people of every read are fetched together (one query per system, none
+    for what ``fetched`` holds already) and logged in one append. Each person
+    read gets one entry per purpose: a person read twice for one purpose (two
+    forms of one procedure) gets one, naming every item read. If any read is
+    refused, none is answered and nothing is logged.
+
+    Raises as `view_person`; ValueError for a ``fetched`` of another ``as_of``.
+    """
+    if fetched is None:
+        fetched = Fetched(as_of)
+    elif fetched.as_of != as_of:
+        raise ValueError(f"records fetched as of {fetched.as_of} cannot answer a view as of {as_of}")
+    on = as_of or clock.today()
+    checked = [(read, *_authorise(actor, read.purpose, purposes, read.items)) for read in reads]
+    fetched.fetch_people(session, {*(read.atena_number for read in reads), *_acting_resident(actor)},
+                         {read.atena_number for read, _, wanted in checked if HOUSEHOLD in wanted})
+    batch = [_visible(actor, fetched.people, read.atena_number, resolved, wanted, on)
+             for read, resolved, wanted in checked]
+    for read in batch:
+        if HOUSEHOLD in read.wanted:
+            read.members = [m for m in fetched.households.get(read.subject.household_number, [])
+                            if m.atena_number != read.subject.atena_number
+                            and policy.may_read(actor, read.purpose, m, requester=read.requester, on=on)]
+    people = {p.atena_number for read in batch for p in (read.subject, *read.members)}
+    reader = _Reader.load(session, fetched, people, frozenset().union(*(read.items for read in batch)), vault)
+    views = [read.view(reader) for read in batch]
+    _log(session, actor, as_of, _entries(batch))
+    return views
 
 
 def view_household(session: Session, *, actor: Actor, household_number: str, purpose: str,
@@ -92,7 +120,7 @@ def view_household(session: Session, *, actor: Actor, household_number: str, pur
     resolved, wanted = _authorise(actor, purpose, purposes, items)
     wanted -= {HOUSEHOLD}
     on = as_of or clock.today()
-    household = queries.household_members(session, household_number, as_of)
+    household = queries.household_members(session, {household_number}, as_of).get(household_number, [])
     requester = None
     if actor.kind == "resident":  # a resident sees only their own household
         requester = next((m for m in household if m.atena_number == actor.id), None)
@@ -100,10 +128,10 @@ def view_household(session: Session, *, actor: Actor, household_number: str, pur
     visible = [m for m in household if policy.may_read(actor, resolved, m, requester=requester, on=on)]
     if not visible:
         raise HouseholdNotFound("no household with that 世帯番号 can be read for this purpose")
-    reader = _Reader.load(session, visible, wanted, resolved, vault, as_of)
+    reader = _Reader.load(session, Fetched(as_of), {m.atena_number for m in visible}, wanted, vault)
     view = HouseholdView(household_number=household_number, purpose=resolved.id, as_of=as_of,
-                         members=[reader.view(m, wanted) for m in visible])
-    _log(session, actor, resolved, as_of, [(m.atena_number, wanted) for m in visible])
+                         members=[reader.view(m, wanted, resolved) for m in visible])
+    _log(session, actor, as_of, [(m.atena_number, resolved, wanted) for m in visible])
     return view
 
 
@@ -127,7 +155,7 @@ def list_access(session: Session, *, actor: Actor, atena_number: str, purpose: s
     page = entries[:limit]
     shown = [_entry_view(entry, actor) for entry in page]
     if actor.kind != "resident":
-        _log(session, actor, resolved, None, [(atena_number, frozenset({"access_log"}))])
+        _log(session, actor, None, [(atena_number, resolved, frozenset({"access_log"}))])
     return AccessList(atena_number=atena_number, entries=shown,
                       next_before=page[-1].seq if len(entries) > limit else None)
 
@@ -154,51 +182,96 @@ def _acting_resident(actor: Actor) -> tuple[str, ...]:
     return (actor.id,) if actor.kind == "resident" else ()
 
 
+@dataclass
+class _Read:
+    """One read of a batch, allowed: its subject, on whose behalf, its purpose and items, the members it brings."""
+
+    subject: JukiRecord
+    requester: JukiRecord | None
+    purpose: Purpose
+    wanted: frozenset[str]
+    members: list[JukiRecord] = field(default_factory=list)
+
+    @property
+    def items(self) -> frozenset[str]:
+        """The items read of the subject and of each member: all but ``household``."""
+        return self.wanted - {HOUSEHOLD}
+
+    def view(self, reader: _Reader) -> PersonView:
+        view = reader.view(self.subject, self.items, self.purpose)
+        if HOUSEHOLD in self.wanted:
+            members: list[JsonValue] = [reader.view(m, self.items, self.purpose).model_dump(mode="json")
+                                        for m in self.members]
+            view.items[HOUSEHOLD] = ItemValue(value=members, source=ITEMS[HOUSEHOLD].system,
+                                              as_of=reader.snapshots.get("juki"), since=self.subject.valid_from)
+        return view
+
+
+def _visible(actor: Actor, known: dict[str, JukiRecord], atena_number: str, purpose: Purpose,
+             wanted: frozenset[str], on: date) -> _Read:
+    """The read of that person, if the actor may read them for the purpose; raises PersonNotFound."""
+    subject = known.get(atena_number)
+    requester = known.get(actor.id) if actor.kind == "resident" else (
+        subject if purpose.id == SELF_VIEW else None)
+    if subject is None or not policy.may_read(actor, purpose, subject, requester=requester, on=on):
+        raise PersonNotFound(NOT_VISIBLE)
+    return _Read(subject, requester, purpose, wanted)
+
+
+def _entries(batch: Sequence[_Read]) -> list[tuple[str, Purpose, frozenset[str]]]:
+    """One log entry per person and purpose, naming every item read of them for it."""
+    entries: dict[tuple[str, str], tuple[Purpose, set[str]]] = {}
+    for read in batch:
+        for person, items in [(read.subject, read.wanted), *((m, read.items) for m in read.members)]:
+            entries.setdefault((person.atena_number, read.purpose.id), (read.purpose, set()))[1].update(items)
+    return [(atena, purpose, frozenset(items)) for (atena, _), (purpose, items) in entries.items()]
+
+
 @dataclass(frozen=True)
 class _Reader:
-    """The records of every person of one view, read with one query per system."""
+    """Builds the views of one read from the records fetched for it."""
 
-    records: dict[str, dict[str, list[VersionedRecord]]]
+    fetched: Fetched
     snapshots: dict[str, date]
-    purpose: Purpose
     vault: Vault
-    as_of: date | None
 
     @classmethod
-    def load(cls, session: Session, people: Sequence[JukiRecord], items: frozenset[str],
-             purpose: Purpose, vault: Vault, as_of: date | None) -> _Reader:
-        atena_numbers = [p.atena_number for p in people]
-        systems = {ITEMS[name].system for name in items} - {"juki"}
-        records = {system: queries.system_records(session, system, atena_numbers, as_of)
-                   for system in sorted(systems)}
-        return cls(records, queries.snapshot_dates(session), purpose, vault, as_of)
+    def load(cls, session: Session, fetched: Fetched, people: Collection[str], items: frozenset[str],
+             vault: Vault) -> _Reader:
+        """Fetch what the items need of these people's records (one query per system not fetched yet)."""
+        fetched.fetch_systems(session, people, {ITEMS[name].system for name in items})
+        return cls(fetched, fetched.snapshots(session), vault)
 
-    def view(self, person: JukiRecord, items: frozenset[str]) -> PersonView:
+    def view(self, person: JukiRecord, items: frozenset[str], purpose: Purpose) -> PersonView:
         values: dict[str, ItemValue] = {}
         for item in ITEMS.values():
             if item.name not in items or item.shape is None:
                 continue
             records: Sequence[VersionedRecord] = (
-                [person] if item.system == "juki"
-                else self.records[item.system].get(person.atena_number, []))
+                [person] if item.system == "juki" else self.fetched.systems[item.system][person.atena_number])
             read = item.shape.read(records, person.atena_number, self.vault.open)
             value = read.value
-            if item.name == MY_NUMBER and isinstance(value, str) and self.purpose.my_number_access == "masked":
+            if item.name == MY_NUMBER and isinstance(value, str) and purpose.my_number_access == "masked":
                 value = mask_my_number(value)
             values[item.name] = ItemValue(value=value, source=item.system,
                                           as_of=self.snapshots.get(item.system), since=read.since)
-        return PersonView(atena_number=person.atena_number, purpose=self.purpose.id,
-                          as_of=self.as_of, items=values)
+        return PersonView(atena_number=person.atena_number, purpose=purpose.id, as_of=self.fetched.as_of,
+                          items=values)
 
 
-def _log(session: Session, actor: Actor, purpose: Purpose, as_of: date | None,
-         reads: list[tuple[str, frozenset[str]]]) -> None:
-    access = purpose.my_number_access
-    record = AccessRecord(
-        actor=actor, purpose=purpose.id, legal_basis=purpose.legal_basis,
-        my_number_basis=purpose.my_number_basis if access == "full" else None, as_of=as_of)
-    access_log.append_reads(session, record=record,
-                            reads=[(subject, _logged_items(items, access)) for subject, items in reads])
+def _log(session: Session, actor: Actor, as_of: date | None,
+         reads: Sequence[tuple[str, Purpose, frozenset[str]]]) -> None:
+    records: dict[str, AccessRecord] = {}
+    logged: list[LoggedRead] = []
+    for subject, purpose, items in reads:
+        record = records.get(purpose.id)
+        if record is None:
+            access = purpose.my_number_access
+            record = records[purpose.id] = AccessRecord(
+                actor=actor, purpose=purpose.id, legal_basis=purpose.legal_basis,
+                my_number_basis=purpose.my_number_basis if access == "full" else None, as_of=as_of)
+        logged.append(LoggedRead(subject, _logged_items(items, purpose.my_number_access), record))
+    access_log.append(session, logged)
 
 
 def _logged_items(items: frozenset[str], access: MyNumberAccess) -> list[str]:

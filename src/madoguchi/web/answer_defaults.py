@@ -1,16 +1,24 @@
-"""Answers the household makes obvious, offered as defaults: the resident confirms them instead of answering.
+"""Answers the household or the bundle makes obvious, offered as defaults: the resident confirms instead of answering.
 
-Each rule reads the navigator's household facts (the guidance read: birth
-dates, sex, 続柄, insurance, income — never names) and gives an answer only
-when exactly one answer fits; otherwise the question is asked. The page shows
-every default with its reason, and the resident can change it. Rules are
-keyed by question id: the catalog keeps question ids fixed (docs/catalog.md).
+Two kinds, each given only when exactly one answer fits:
+
+* a life event's questions (``default_answers``), from the navigator's
+  household facts (the guidance read: birth dates, sex, 続柄, insurance,
+  income — never names); keyed by question id, which the catalog keeps fixed
+  (docs/catalog.md);
+* the choices a form asks on the confirmation page (``default_values``), from
+  the bundle itself: the event, the answers, who applies and what else is
+  filed (a newborn joins National Health Insurance because of the birth);
+  keyed by procedure and field id.
+
+Either page shows every default with its reason, and the resident can change it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import JsonValue
 
@@ -19,6 +27,7 @@ from madoguchi.rules import HouseholdFacts, Person
 from madoguchi.web.i18n import N_
 
 FEMALE, MALE = "2", "1"
+NEWBORN = "newborn"
 
 
 @dataclass(frozen=True)
@@ -108,4 +117,83 @@ RULES: dict[str, Rule] = {
     "claimant": _claimant,
     "claimant_public_servant": _not_public_servant("claimant"),
     "single_parent": _not_single_parent,
+}
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What the confirmation page knows of the bundle: the event, the answers, who applies, what is filed."""
+
+    event: str
+    answers: Mapping[str, JsonValue]
+    applicant: str
+    filed: frozenset[tuple[str, str]]
+    """(procedure, subject) of every application of the bundle."""
+
+
+ValueRule = Callable[[Bundle, str], Default | None]
+"""A default for a form's field, given the bundle and the form's subject."""
+
+
+def default_values(draft: Mapping[str, Any], answers: Mapping[str, JsonValue]) -> dict[str, Default]:
+    """The defaults of the draft's inputs (``DraftView.to_json()``), by input key.
+
+    An input filling several fields takes a default only where the rules of those fields agree.
+    """
+    bundle = Bundle(str(draft["event"]), answers, str(draft["applicant"]),
+                    frozenset((p["id"], p["subject"]) for p in draft["plan"]["procedures"]))
+    chosen: dict[str, Default] = {}
+    for entry in draft["inputs"]:
+        found = _agreed([rule(bundle, target["subject"]) for target in entry["fields"]
+                         if (rule := VALUE_RULES.get((target["procedure"], target["field"]))) is not None])
+        if found is not None:
+            chosen[str(entry["key"])] = found
+    return chosen
+
+
+def _agreed(defaults: Sequence[Default | None]) -> Default | None:
+    values = {repr(d.value) for d in defaults if d is not None}
+    return defaults[0] if defaults and len(values) == 1 and None not in defaults else None
+
+
+def _in_event(event: str, value: JsonValue, reason: str) -> ValueRule:
+    """The value, in a bundle of this life event."""
+    def rule(bundle: Bundle, _: str) -> Default | None:
+        return Default(value, reason) if bundle.event == event else None
+    return rule
+
+
+def _joining_at_birth(_: Bundle, subject: str) -> Default | None:
+    return Default("birth", N_("a newborn child joins from the day of birth")) if subject == NEWBORN else None
+
+
+def _insured_as_filed(bundle: Bundle, subject: str) -> Default | None:
+    """The child joins National Health Insurance in this same bundle."""
+    if ("nhi-enrollment", subject) not in bundle.filed:
+        return None
+    return Default("nhi", N_("the child joins National Health Insurance with these applications"))
+
+
+def _informant(bundle: Bundle, _: str) -> Default | None:
+    """The applicant reports as the parent the answers name them."""
+    for role, reason in (("father", N_("you are the child's father, as you answered")),
+                         ("mother", N_("you are the child's mother, as you answered"))):
+        if bundle.answers.get(role) == bundle.applicant:
+            return Default(role, reason)
+    return None
+
+
+A_DEATH = N_("you report a death")
+VALUE_RULES: dict[tuple[str, str], ValueRule] = {
+    ("nhi-enrollment", "reason"): _joining_at_birth,
+    ("child-allowance-revision", "reason"): _in_event("birth", "birth", N_("you report a birth")),
+    ("child-allowance-revision", "children"): _in_event("birth", [NEWBORN], N_("the child whose birth you report")),
+    ("child-medical-subsidy", "insurance_kind"): _insured_as_filed,
+    ("birth-registration", "informant_role"): _informant,
+    ("nhi-withdrawal", "reason"): _in_event("death", "death", A_DEATH),
+    ("late-elderly-withdrawal", "reason"): _in_event("death", "death", A_DEATH),
+    ("ltc-withdrawal", "reason"): _in_event("death", "death", A_DEATH),
+    # The register's household is how the pension office takes 生計同一, and the deceased is one of yours.
+    ("pension-unpaid", "living_together"): _in_event(
+        "death", True, N_("the deceased lived in your household, as the resident register records")),
 }

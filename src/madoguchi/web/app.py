@@ -22,6 +22,7 @@ from madoguchi.vault import load_vault
 from madoguchi.web import (
     backoffice_pages,
     demo_card,
+    demo_wallet,
     journey,
     my_data,
     oidc_login,
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(journey.router)
     app.include_router(demo_card.router)
+    app.include_router(demo_wallet.router)
     app.include_router(backoffice_pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

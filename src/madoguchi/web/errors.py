@@ -57,13 +57,20 @@ def new_instance() -> str:
     return f"urn:uuid:{uuid4()}"
 
 
-def problem(request: Request, *, status: int, slug: str, title: str, detail: str,
-            headers: Mapping[str, str] | None = None,
-            errors: list[FieldProblem] | None = None, instance: str | None = None) -> JSONResponse:
+def log_refusal(request: Request, *, status: int, slug: str, instance: str | None = None) -> str:
+    """The server's log line for a refusal (problem+json, an error page, a login redirect); returns its
+    instance, which the answer shows so a report can be matched to the line."""
     instance = instance or new_instance()
     route = request.scope.get("route")
     logger.log(logging.ERROR if status >= 500 else logging.INFO, "problem %s %s %s %s %s",
                status, slug, request.method, getattr(route, "path", "(no route)"), instance)
+    return instance
+
+
+def problem(request: Request, *, status: int, slug: str, title: str, detail: str,
+            headers: Mapping[str, str] | None = None,
+            errors: list[FieldProblem] | None = None, instance: str | None = None) -> JSONResponse:
+    instance = log_refusal(request, status=status, slug=slug, instance=instance)
     body = Problem(type=PROBLEM_BASE + slug, title=title, status=status, detail=detail,
                    instance=instance, errors=errors)
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status,

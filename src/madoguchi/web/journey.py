@@ -15,7 +15,7 @@ intake do the work, the ``*_page`` modules shape what a page shows.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from fastapi import APIRouter, Request
@@ -29,6 +29,8 @@ from madoguchi.catalog.errors import EventNotFound
 from madoguchi.catalog.models import Catalog, Event
 from madoguchi.guidance.errors import EventDateInvalid
 from madoguchi.guidance.service import read_situation
+from madoguchi.guidance.situation import Situation
+from madoguchi.intake.application_models import Attachment, Draft
 from madoguchi.intake.attachments import MAX_BYTES, add_attachment, attachments_of
 from madoguchi.intake.bundles import content_to_sign
 from madoguchi.intake.drafts import (
@@ -52,17 +54,20 @@ from madoguchi.intake.references import normalise_reference
 from madoguchi.intake.review import correct_application
 from madoguchi.intake.signing import digest
 from madoguchi.intake.tracking import bundle_status
+from madoguchi.registry.purpose import PurposeRegistry
 from madoguchi.rules import AnswerInvalid
 from madoguchi.vault import Vault
+from madoguchi.web.answer_defaults import default_values
 from madoguchi.web.confirmation_page import (
     ConfirmationPage,
+    certificates_of,
     confirmation_page,
     key_of,
     values_from_form,
 )
 from madoguchi.web.deps import CatalogDep, PurposesDep, SessionDep, SettingsDep, VaultDep
-from madoguchi.web.i18n import LANG_COOKIE, LANGS, N_, gettext, lang_of
-from madoguchi.web.question_page import answers_from_form, asked_online, question_page
+from madoguchi.web.i18n import LANG_COOKIE, LANGS, N_, as_lang, gettext, lang_of
+from madoguchi.web.question_page import answers_from_form, asked_online, question_page, still_asked
 from madoguchi.web.rendering import FormDep, PageRoute, render_page
 from madoguchi.web.resident import (
     LOGIN_PATH,
@@ -122,9 +127,7 @@ def event_questions(request: Request, event_id: str, resident: ResidentDep, sess
                     catalog: CatalogDep, purposes: PurposesDep, vault: VaultDep) -> HTMLResponse:
     """Ask the questions of a life event the city's records cannot answer."""
     event = _online_event(catalog, event_id)
-    situation = read_situation(session, actor=resident.actor, catalog=catalog, purposes=purposes, vault=vault,
-                               event_id=event.id, applicant=resident.atena_number, event_date=clock.today(),
-                               answers={})
+    situation = _situation(session, resident, catalog, purposes, vault, event)
     page = question_page(catalog, situation, today=clock.today(), lang=lang_of(request))
     return render_page(request, "journey/questions.html", {"page": page}, resident=resident)
 
@@ -136,6 +139,10 @@ def start_draft(request: Request, event_id: str, resident: ResidentWriteDep, ses
     event = _online_event(catalog, event_id)
     lang = lang_of(request)
     answers, errors = answers_from_form(event, form)
+    situation = None
+    if errors:  # a question the other answers made moot may stay unanswered
+        situation = _situation(session, resident, catalog, purposes, vault, event)
+        errors = still_asked(catalog, situation, errors, answers)
     raw_date = str(form.get("date") or "").strip()
     event_date = _date(raw_date)
     date_error = None if event_date is not None else DATE_NEEDED
@@ -153,10 +160,8 @@ def start_draft(request: Request, event_id: str, resident: ResidentWriteDep, ses
         else:
             if not draft.filled["plan"]["questions"]:
                 return RedirectResponse(f"/drafts/{draft.draft_id}/plan", status_code=303)
-            notice = ONE_MORE  # an answer changed what matters (a mother insured otherwise than assumed)
-    situation = read_situation(session, actor=resident.actor, catalog=catalog, purposes=purposes, vault=vault,
-                               event_id=event.id, applicant=resident.atena_number, event_date=clock.today(),
-                               answers={})
+            notice = ONE_MORE  # an answer made another question matter (the date of a funeral held)
+    situation = situation or _situation(session, resident, catalog, purposes, vault, event)
     page = question_page(catalog, situation, today=clock.today(), lang=lang, given=answers, event_date=raw_date,
                          errors={key: gettext(lang, message) for key, message in errors.items()},
                          date_error=gettext(lang, date_error) if date_error else None)
@@ -168,51 +173,55 @@ def start_draft(request: Request, event_id: str, resident: ResidentWriteDep, ses
 def plan_page(request: Request, draft_id: str, resident: ResidentDep, session: SessionDep,
               catalog: CatalogDep) -> Response:
     """Show the plan: each procedure with its reason, department and deadline; what needs none."""
-    draft = _open_view(session, resident, draft_id)
+    draft = open_view(session, resident, draft_id)
     if draft.submitted_bundle is not None:
         return RedirectResponse(f"/bundles/{draft.submitted_bundle}", status_code=303)
     plan = draft.filled["plan"]
     undecided = [n["procedure"] for n in (*plan["needs_answers"], *plan["needs_staff_check"])]
+    shown = draft.to_json()
+    handed_over = _verified_issuers(session, resident, draft.draft_id)
     return render_page(request, "journey/plan.html", {
-        "draft": draft.to_json(), "names": {p: procedure_name(catalog, p, draft.filled["plan"]["lang"])
-                                            for p in undecided}}, resident=resident)
+        "draft": shown, "names": {p: procedure_name(catalog, p, plan["lang"]) for p in undecided},
+        "certificates": [c for c in certificates_of(shown, catalog, verified_by=handed_over)
+                         if c.verified_by is None]}, resident=resident)
 
 
 @router.get("/drafts/{draft_id}", response_class=HTMLResponse)
 def confirmation(request: Request, draft_id: str, resident: ResidentDep, session: SessionDep,
                  catalog: CatalogDep, vault: VaultDep) -> Response:
     """Show every form of the bundle, prefilled, and ask only what is missing."""
-    view = _open_view(session, resident, draft_id)
+    view = open_view(session, resident, draft_id)
     if view.submitted_bundle is not None:
         return RedirectResponse(f"/bundles/{view.submitted_bundle}", status_code=303)
-    return _confirmation_response(request, resident, _page(session, resident, view.draft_id, catalog, vault))
+    return confirmation_response(request, resident,
+                                 confirmation_of(session, resident, view.draft_id, catalog, vault))
 
 
 @router.post("/drafts/{draft_id}/values", response_class=HTMLResponse)
 def keep_value(request: Request, draft_id: str, resident: ResidentWriteDep, session: SessionDep,
                      catalog: CatalogDep, vault: VaultDep, form: FormDep) -> HTMLResponse:
     """Keep the values given so far (htmx, as each is given) and show the field again, saved or refused."""
-    view = _open_view(session, resident, draft_id)
+    view = open_view(session, resident, draft_id)
     values = values_from_form(view.filled["inputs"], form)
-    errors = _keep(session, resident, view, catalog, vault, values, lang_of(request))
-    page = _page(session, resident, view.draft_id, catalog, vault, errors=errors)
+    errors = keep_values(session, resident, view, catalog, vault, values, lang_of(request))
+    page = confirmation_of(session, resident, view.draft_id, catalog, vault, errors=errors)
     key = str(form.get("key") or "")
     shown = next((i for i in page.inputs if i.key == key), None)
     if shown is None:
         raise DraftNotFound(f"the draft asks no value {key!r}")
-    return render_page(request, "journey/_input.html", {"input": shown, "page": page, "saved": shown.error is None},
-                       resident=resident)
+    return render_page(request, "journey/_input.html", {
+        "input": shown, "page": page, "saved": shown.error is None and shown.typing}, resident=resident)
 
 
 @router.post("/drafts/{draft_id}", response_class=HTMLResponse)
 def confirm(request: Request, draft_id: str, resident: ResidentWriteDep, session: SessionDep,
                   catalog: CatalogDep, vault: VaultDep, form: FormDep) -> Response:
     """Keep every value of the page and, when nothing is missing, go on to sign; else show what is missing."""
-    view = _open_view(session, resident, draft_id)
+    view = open_view(session, resident, draft_id)
     lang = lang_of(request)
     values = values_from_form(view.filled["inputs"], form)
-    errors = _keep(session, resident, view, catalog, vault, values, lang)
-    page = _page(session, resident, view.draft_id, catalog, vault, errors=errors)
+    errors = keep_values(session, resident, view, catalog, vault, values, lang)
+    page = confirmation_of(session, resident, view.draft_id, catalog, vault, errors=errors)
     missing = {f"{e.procedure}/{e.subject}/{e.key}": gettext(lang, ATTACH_NEEDED)
                for e in page.evidence if e.required and e.attached is None}
     if not errors and not missing:
@@ -223,16 +232,16 @@ def confirm(request: Request, draft_id: str, resident: ResidentWriteDep, session
             errors = _errors(refusal, lang)
         else:
             return RedirectResponse(f"/drafts/{view.draft_id}/signature", status_code=303)
-    page = _page(session, resident, view.draft_id, catalog, vault, submitted=values, errors=errors,
-                 evidence_errors=missing)
-    return _confirmation_response(request, resident, page, status_code=422)
+    page = confirmation_of(session, resident, view.draft_id, catalog, vault, submitted=values, errors=errors,
+                           evidence_errors=missing)
+    return confirmation_response(request, resident, page, status_code=422)
 
 
 @router.post("/drafts/{draft_id}/attachments", response_class=HTMLResponse)
 def attach(request: Request, draft_id: str, resident: ResidentWriteDep, session: SessionDep,
                  catalog: CatalogDep, vault: VaultDep, form: FormDep) -> Response:
     """Attach a photo or PDF as a form's evidence (a birth certificate photographed)."""
-    view = _open_view(session, resident, draft_id)
+    view = open_view(session, resident, draft_id)
     procedure, subject, evidence = (str(form.get(name) or "") for name in ("procedure", "subject", "evidence"))
     where = f"{procedure}/{subject}/{evidence}"
     error = None
@@ -249,14 +258,15 @@ def attach(request: Request, draft_id: str, resident: ResidentWriteDep, session:
                            content=content)
     except AttachmentRefused:
         error = gettext(lang_of(request), ATTACH_AGAIN)
-    page = _page(session, resident, view.draft_id, catalog, vault, evidence_errors={where: error} if error else None)
+    page = confirmation_of(session, resident, view.draft_id, catalog, vault,
+                           evidence_errors={where: error} if error else None)
     if request.headers.get("HX-Request") == "true":
         shown = next((e for e in page.evidence if f"{e.procedure}/{e.subject}/{e.key}" == where), None)
         if shown is None:
             raise DraftNotFound(f"the draft asks for no {where}")
         return render_page(request, "journey/_evidence.html", {"item": shown, "page": page}, resident=resident)
     if error:
-        return _confirmation_response(request, resident, page, status_code=422)
+        return confirmation_response(request, resident, page, status_code=422)
     return RedirectResponse(f"/drafts/{view.draft_id}#evidence", status_code=303)
 
 
@@ -264,7 +274,7 @@ def attach(request: Request, draft_id: str, resident: ResidentWriteDep, session:
 def signature_page(request: Request, draft_id: str, resident: ResidentDep, session: SessionDep,
                    catalog: CatalogDep, vault: VaultDep) -> Response:
     """Show what the card signs, and sign it."""
-    view = _open_view(session, resident, draft_id)
+    view = open_view(session, resident, draft_id)
     if view.submitted_bundle is not None:
         return RedirectResponse(f"/bundles/{view.submitted_bundle}", status_code=303)
     try:
@@ -317,6 +327,13 @@ def _status_response(request: Request, resident: ResidentSession, session: Sessi
         "receipt_url": f"/bundles/{page.reference}/receipt"}, resident=resident, status_code=status_code)
 
 
+def _situation(session: Session, resident: ResidentSession, catalog: Catalog, purposes: PurposeRegistry,
+               vault: Vault, event: Event) -> Situation:
+    """The household as the questions page sees it (the navigator's read, logged)."""
+    return read_situation(session, actor=resident.actor, catalog=catalog, purposes=purposes, vault=vault,
+                          event_id=event.id, applicant=resident.atena_number, event_date=clock.today(), answers={})
+
+
 def _online_event(catalog: Catalog, event_id: str) -> Event:
     """The life event, if it can be started here (a move-in's people are not in the hub: at the counter)."""
     event = catalog.event(event_id)
@@ -325,7 +342,7 @@ def _online_event(catalog: Catalog, event_id: str) -> Event:
     return event
 
 
-def _open_view(session: Session, resident: ResidentSession, draft_id: str) -> DraftView:
+def open_view(session: Session, resident: ResidentSession, draft_id: str) -> DraftView:
     """The resident's draft (another's answers 404); raises DraftExpired for one past its lifetime."""
     try:
         parsed = uuid.UUID(draft_id)
@@ -337,19 +354,36 @@ def _open_view(session: Session, resident: ResidentSession, draft_id: str) -> Dr
     return view
 
 
-def _page(session: Session, resident: ResidentSession, draft_id: uuid.UUID, catalog: Catalog, vault: Vault, *,
-          submitted: Mapping[str, JsonValue] | None = None, errors: Mapping[str, str] | None = None,
-          evidence_errors: Mapping[str, str] | None = None) -> ConfirmationPage:
+def confirmation_of(session: Session, resident: ResidentSession, draft_id: uuid.UUID, catalog: Catalog,
+                    vault: Vault, *, submitted: Mapping[str, JsonValue] | None = None,
+                    errors: Mapping[str, str] | None = None,
+                    evidence_errors: Mapping[str, str] | None = None) -> ConfirmationPage:
+    """The confirmation page of the resident's draft as it stands."""
     draft = find_draft(session, actor=resident.actor, draft_id=draft_id)
     shown = view_of(draft).to_json()
-    attached = {(a.procedure, a.subject, a.evidence): a.filename for a in attachments_of(session, draft)}
-    return confirmation_page(shown, catalog, given=given_values(draft, vault), attached=attached,
-                             names=people_names(shown["forms"]), submitted=submitted, errors=errors,
-                             evidence_errors=evidence_errors)
+    files = attachments_of(session, draft)
+    return confirmation_page(shown, catalog, given=given_values(draft, vault),
+                             attached={(a.procedure, a.subject, a.evidence): a.filename for a in files},
+                             verified_by=_issuers(draft, files),
+                             names=people_names(shown["forms"]), defaults=default_values(shown, draft.answers),
+                             submitted=submitted, errors=errors, evidence_errors=evidence_errors)
 
 
-def _keep(session: Session, resident: ResidentSession, view: DraftView, catalog: Catalog, vault: Vault,
-          values: Mapping[str, JsonValue], lang: str) -> dict[str, str]:
+def _verified_issuers(session: Session, resident: ResidentSession,
+                      draft_id: uuid.UUID) -> dict[tuple[str, str, str], str]:
+    """Who issued each digital certificate attached to the draft, by procedure, subject and evidence."""
+    draft = find_draft(session, actor=resident.actor, draft_id=draft_id)
+    return _issuers(draft, attachments_of(session, draft))
+
+
+def _issuers(draft: Draft, files: Sequence[Attachment]) -> dict[tuple[str, str, str], str]:
+    lang = as_lang(draft.lang)
+    return {(a.procedure, a.subject, a.evidence): a.verified["issuer"]["name"][lang]
+            for a in files if a.verified is not None}
+
+
+def keep_values(session: Session, resident: ResidentSession, view: DraftView, catalog: Catalog, vault: Vault,
+                values: Mapping[str, JsonValue], lang: str) -> dict[str, str]:
     """Keep every good value given, and say what is wrong with the others (by input key)."""
     errors: dict[str, str] = {}
     for _ in range(2):  # all at once; if some are refused, the others without them
@@ -366,8 +400,8 @@ def _errors(refusal: ValuesInvalid, lang: str) -> dict[str, str]:
     return {key_of(pointer): value_message(message, lang) for pointer, message in refusal.fields.items()}
 
 
-def _confirmation_response(request: Request, resident: ResidentSession, page: ConfirmationPage, *,
-                           status_code: int = 200) -> HTMLResponse:
+def confirmation_response(request: Request, resident: ResidentSession, page: ConfirmationPage, *,
+                          status_code: int = 200) -> HTMLResponse:
     return render_page(request, "journey/confirmation.html", {"page": page}, resident=resident,
                        status_code=status_code)
 

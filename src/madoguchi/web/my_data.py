@@ -27,6 +27,7 @@ from madoguchi.registry.purpose import PurposeRegistry
 from madoguchi.registry.service import view_person
 from madoguchi.web.access_display import access_line, purpose_kind_name
 from madoguchi.web.deps import PurposesDep, SessionDep, VaultDep
+from madoguchi.web.errors import log_refusal
 from madoguchi.web.my_data_display import household_views, person_sheet
 from madoguchi.web.pages import templates
 from madoguchi.web.resident import ResidentDep, ResidentSession
@@ -46,7 +47,7 @@ def my_data(request: Request, resident: ResidentDep, session: SessionDep, purpos
         view = view_person(session, actor=resident.actor, atena_number=resident.atena_number, purpose=SELF_VIEW,
                            purposes=purposes, vault=vault)
     except PersonNotFound:  # logged in, but no longer in the register the hub holds
-        return _page(request, "me/not-found.html", {}, status_code=404)
+        return _not_found(request)
     return _page(request, "me/index.html", {
         "me": person_sheet(view), "children": [person_sheet(child) for child in household_views(view)]})
 
@@ -85,7 +86,7 @@ def _access_log(request: Request, resident: ResidentSession, session: Session, p
         page = list_resident_access(session, actor=resident.actor, atena_number=atena_number, purposes=purposes,
                                     filters=filters, limit=PAGE_SIZE, before=query.before)
     except PersonNotFound:
-        return _page(request, "me/not-found.html", {}, status_code=404)
+        return _not_found(request)
     shown = {"kind": filters.purpose_kind or "", "department": filters.department or "",
              "since": filters.since.isoformat() if filters.since else "",
              "until": filters.until.isoformat() if filters.until else ""}
@@ -117,3 +118,9 @@ def _day(text: str) -> date | None:
 def _page(request: Request, template: str, context: dict[str, Any], *, status_code: int = 200) -> HTMLResponse:
     return templates.TemplateResponse(request, template, {"version": __version__, **context},
                                       status_code=status_code, headers=PRIVATE)
+
+
+def _not_found(request: Request) -> HTMLResponse:
+    """Someone the resident may not see: the same page as for no one at all, and its log line."""
+    instance = log_refusal(request, status=404, slug="person-not-found")
+    return _page(request, "me/not-found.html", {"instance": instance}, status_code=404)

@@ -1,8 +1,11 @@
 """The questions page of a life event: only what the hub cannot answer, with the defaults the household makes obvious.
 
-The navigator says which of the event's questions matter for this household:
-those its plan still lists as ``questions`` (unanswered, and not ruled out by
-their ``asked_when`` rule). A question the household makes obvious
+A question is asked when it matters for this household with the other
+answers as they are: it has no ``asked_when`` rule, or its rule holds. One
+whose rule waits for another answer of the same page (the date of a funeral,
+until the resident says one was held) is held back, and the page comes back
+with it only if the answers make it matter; a question left unanswered that
+the other answers made moot (its rule no longer holds) is no error. A question the household makes obvious
 (``answer_defaults``) is answered in advance and shown apart with its reason,
 to confirm or change; the others are asked. A person question offers the
 household's members — by 続柄 and age, which the navigator's read brings
@@ -20,8 +23,9 @@ from starlette.datastructures import FormData
 
 from madoguchi.catalog.models import Catalog, Event, Question
 from madoguchi.guidance.language import Lang, say
-from madoguchi.guidance.navigator import decide_plan
+from madoguchi.guidance.navigator import income_tables
 from madoguchi.guidance.situation import Situation
+from madoguchi.rules import Outcome, evaluate
 from madoguchi.rules.lawdates import age
 from madoguchi.web.answer_defaults import Default, default_answers
 from madoguchi.web.i18n import N_
@@ -89,7 +93,7 @@ def question_page(catalog: Catalog, situation: Situation, *, today: date, lang: 
     answers: dict[str, JsonValue] = ({key: d.value for key, d in defaults.items()} if given is None
                                      else dict(given))
     errors = dict(errors or {})
-    shown = [q for q in event.questions if _matters(catalog, situation, q, answers)]
+    shown = [q for q in event.questions if q.id in errors or _matters(catalog, situation, q, answers)]
     asked = [_asked(q, answers.get(q.id), defaults.get(q.id), errors.get(q.id), lang) for q in shown]
     confirmed = [a for a in asked if a.default is not None and a.answer == a.default.value and a.error is None]
     return QuestionPage(
@@ -127,6 +131,14 @@ def answers_from_form(event: Event, form: FormData) -> tuple[dict[str, JsonValue
     return answers, missing
 
 
+def still_asked(catalog: Catalog, situation: Situation, missing: Mapping[str, str],
+                answers: Mapping[str, JsonValue]) -> dict[str, str]:
+    """The unanswered questions (and their messages) less those the answers given made moot."""
+    return {key: message for key, message in missing.items()
+            if (question := situation.event.question(key)) is None
+            or _asked_when(catalog, situation, question, answers) is not False}
+
+
 def _answer(question: Question, raw: str, form: FormData) -> JsonValue:
     """One answer as the navigator takes it; None when not given."""
     if question.type == "bool":
@@ -140,11 +152,17 @@ def _answer(question: Question, raw: str, form: FormData) -> JsonValue:
 
 
 def _matters(catalog: Catalog, situation: Situation, question: Question, answers: Mapping[str, JsonValue]) -> bool:
-    """Whether the navigator would ask it with the other answers as they are (its ``asked_when`` holds)."""
+    """Whether its ``asked_when`` holds with the other answers as they are (not: cannot tell yet)."""
+    return _asked_when(catalog, situation, question, answers) is True
+
+
+def _asked_when(catalog: Catalog, situation: Situation, question: Question,
+                answers: Mapping[str, JsonValue]) -> Outcome:
+    """Its ``asked_when`` with the other answers as they are: True, False, or what it still needs."""
+    if question.asked_when is None:
+        return True
     others = {key: value for key, value in answers.items() if key != question.id}
-    plan = decide_plan(catalog, situation.event, situation.household, others, applicant=situation.applicant,
-                       lang="ja")
-    return question.id in plan.questions
+    return evaluate(question.asked_when, situation.household, answers=others, income_tables=income_tables(catalog))
 
 
 def _asked(question: Question, answer: JsonValue, default: Default | None, error: str | None,

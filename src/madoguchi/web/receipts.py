@@ -22,7 +22,7 @@ from madoguchi.printing.form import form_pdf
 from madoguchi.printing.receipt import CONTACT, receipt_of, receipt_pdf
 from madoguchi.web.api.backoffice import DepartmentDep
 from madoguchi.web.deps import CatalogDep, PurposesDep, SessionDep, VaultDep
-from madoguchi.web.errors import problem_responses
+from madoguchi.web.errors import log_refusal, problem_responses
 from madoguchi.web.pages import templates
 from madoguchi.web.resident import ResidentDep
 
@@ -43,9 +43,10 @@ def receipt_page(request: Request, reference: str, resident: ResidentDep, sessio
     """Show the bundle's receipt (受付控え), with a link to its PDF."""
     try:
         status = bundle_status(session, actor=resident.actor, reference=reference)
-    except NotYours:
-        return templates.TemplateResponse(request, "intake/receipt.html", {"version": __version__, "receipt": None},
-                                          status_code=404, headers=PRIVATE)
+    except NotYours as refused:
+        instance = log_refusal(request, status=refused.status, slug=refused.type)
+        return templates.TemplateResponse(request, "intake/receipt.html", {
+            "version": __version__, "receipt": None, "instance": instance}, status_code=404, headers=PRIVATE)
     receipt = receipt_of(status, catalog)
     return templates.TemplateResponse(request, "intake/receipt.html", {
         "version": __version__, "receipt": receipt, "contact": CONTACT,

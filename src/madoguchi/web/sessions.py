@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from madoguchi import clock
 from madoguchi.errors import AppError
-from madoguchi.web.errors import problem
+from madoguchi.web.errors import log_refusal, problem
 from madoguchi.web.session_models import WebSession
 
 FORM_TOKEN_COOKIE = "madoguchi_form_token"
@@ -190,8 +190,10 @@ async def login_required_handler(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith("/api/"):
         response = problem(request, status=exc.status, slug=exc.type, title=exc.title, detail=exc.detail)
     elif request.headers.get("HX-Request") == "true":  # htmx would follow a redirect inside the page
+        log_refusal(request, status=exc.status, slug=exc.type)
         response = Response(status_code=exc.status, headers={"HX-Redirect": url})
     else:
+        log_refusal(request, status=exc.status, slug=exc.type)
         response = RedirectResponse(url, status_code=303)
     if exc.expired:
         clear_session_cookie(response, exc.actor_kind, secure=secure)
