@@ -56,7 +56,7 @@ class Person:
 
 
 def birth(site: DemoSite, today: date) -> Person:
-    return Person("birth", "出生", date.fromisoformat(site.certificate_day("birth-certificate")),
+    return Person("birth", "出生", site.certificate_day("birth-certificate"),
                   questions=(("出産費用の直接支払制度の利用", "利用し、費用が一時金の額を超えた"),),
                   certificate="出生証明書",
                   given=(("子の名", "陽葵"), ("子の名（よみかた）", "ひまり")),
@@ -71,7 +71,7 @@ def move_within(site: DemoSite, today: date) -> Person:
 
 
 def death(site: DemoSite, today: date) -> Person:
-    return Person("death", "死亡", date.fromisoformat(site.certificate_day("death-certificate")),
+    return Person("death", "死亡", site.certificate_day("death-certificate"),
                   questions=(("亡くなったかた", "世帯主（82歳）"), ("葬儀（葬祭）を行いましたか", "いいえ"),
                              ("亡くなったかたは年金を受け取っていましたか", "はい")),
                   certificate="死亡診断書（死体検案書）",

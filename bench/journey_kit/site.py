@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +55,9 @@ class DemoSite:
     database: Path
     """The imported city, copied for each run so every run starts from the same data."""
 
-    def certificate_day(self, kind: str) -> str:
-        return next(c.on for c in self.certificates if c.kind == kind).isoformat()
+    def certificate_day(self, kind: str) -> date:
+        """The day of the event the wallet's certificate of ``kind`` certifies."""
+        return next(c.on for c in self.certificates if c.kind == kind)
 
 
 @contextmanager

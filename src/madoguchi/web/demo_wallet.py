@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -59,9 +60,15 @@ def wallet_file(settings: Settings) -> Path:
     return settings.keys_file.parent / "wallet.json"
 
 
+def check_own_draft(draft_id: str, resident: ResidentWriteDep, session: SessionDep) -> None:
+    """Refuse someone else's draft before the trust registry is read for the request."""
+    open_view(session, resident, draft_id)
+
+
 @router.post("/drafts/{draft_id}/certificates")
 def hand_over_from_wallet(request: Request, draft_id: str, resident: ResidentWriteDep, session: SessionDep,
-                          settings: SettingsDep, catalog: CatalogDep, vault: VaultDep, trust: CertificateTrustDep,
+                          settings: SettingsDep, catalog: CatalogDep, vault: VaultDep,
+                          _owned: Annotated[None, Depends(check_own_draft)], trust: CertificateTrustDep,
                           form: FormDep) -> Response:
     """Keep the page's values, then hand over the wallet's certificate of the kind chosen, verified."""
     view = open_view(session, resident, draft_id)
@@ -76,8 +83,8 @@ def hand_over_from_wallet(request: Request, draft_id: str, resident: ResidentWri
                             kind=kind, presentation=_present(wallet_file(settings), asked))
     except AppError as refusal:  # shown next to the photo upload, the way left
         logger.info("demo wallet refused %s %s", refusal.status, refusal.type)
-        refused = {f"{form['procedure']}/{form['subject']}/{need['key']}": gettext(lang, NOT_HANDED_OVER)
-                   for form in view.filled["forms"] for need in form["evidence"] if need["certificate"] == kind}
+        refused = {f"{asking['procedure']}/{asking['subject']}/{need['key']}": gettext(lang, NOT_HANDED_OVER)
+                   for asking in view.filled["forms"] for need in asking["evidence"] if need["certificate"] == kind}
     else:
         if not errors:
             return RedirectResponse(f"/drafts/{view.draft_id}", status_code=303)

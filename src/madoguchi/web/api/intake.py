@@ -33,7 +33,7 @@ from madoguchi.intake.bundles import content_to_sign, submit_bundle
 from madoguchi.intake.card_signature import card_signature_check
 from madoguchi.intake.certificates import add_certificate, request_certificate
 from madoguchi.intake.cosign import co_sign, co_sign_request, send_to_counter
-from madoguchi.intake.drafts import create_draft, save_values, show_draft
+from madoguchi.intake.drafts import create_draft, find_draft, save_values, show_draft
 from madoguchi.intake.intake_errors import AttachmentRefused
 from madoguchi.intake.review import correct_application
 from madoguchi.intake.signing import CardSignature
@@ -108,6 +108,14 @@ def get_certificate_trust(request: Request) -> TrustRegistry:
 CertificateTrustDep = Annotated[TrustRegistry, Depends(get_certificate_trust)]
 
 
+def check_own_draft(draft_id: uuid.UUID, resident: ResidentWriteDep, session: SessionDep) -> None:
+    """Refuse someone else's draft before anything else is done for the request (the trust registry read)."""
+    find_draft(session, actor=resident.actor, draft_id=draft_id)
+
+
+OwnDraftDep = Annotated[None, Depends(check_own_draft)]
+
+
 @router.post("/drafts", status_code=201)
 def create_bundle_draft(body: DraftRequest, resident: ResidentWriteDep, session: SessionDep, vault: VaultDep,
                         purposes: PurposesDep, catalog: CatalogDep) -> dict[str, Any]:
@@ -159,7 +167,8 @@ def request_draft_certificate(draft_id: uuid.UUID, body: CertificateKindRequest,
 
 @router.post("/drafts/{draft_id}/certificates", status_code=201, responses=problem_responses(503))
 def hand_over_certificate(draft_id: uuid.UUID, body: CertificatePresentation, resident: ResidentWriteDep,
-                          session: SessionDep, catalog: CatalogDep, trust: CertificateTrustDep) -> dict[str, object]:
+                          session: SessionDep, catalog: CatalogDep, _owned: OwnDraftDep,
+                          trust: CertificateTrustDep) -> dict[str, object]:
     """Hand over a digital certificate: verified, kept as evidence, and filling the fields that take its claims."""
     return add_certificate(session, actor=resident.actor, catalog=catalog, trust=trust, draft_id=draft_id,
                            kind=body.kind, presentation=body.presentation).to_json()
