@@ -94,19 +94,12 @@ def _fill_forms(session: Session, *, actor: Actor, catalog: Catalog, purposes: P
     tables = income_tables(catalog)
     head = next((m.atena for m in situation.household.members if m.is_head), None)
     forms = [_form(catalog, purposes, situation, procedure, subject, head, tables) for procedure, subject in wanted]
-    views = iter(view_persons(session, actor=actor, reads=[read for form in forms for read in form.reads],
-                              purposes=purposes, vault=vault, fetched=situation.fetched))
+    answered = iter(view_persons(session, actor=actor, reads=[read for form in forms for read in form.reads],
+                                 purposes=purposes, vault=vault, fetched=situation.fetched))
     filled: list[FilledForm] = []
-    for form in forms:
-        read = {r.atena_number: next(views) for r in form.reads}
-        context = FormContext(catalog, situation, form.persons, read, head, lang)
-        department = catalog.department(form.procedure.department)
-        shown = {f.id for f in form.fields}
-        filled.append(FilledForm(
-            procedure=form.procedure.id, name=say(form.procedure.name, lang), subject=form.subject.ref,
-            department=department.id, department_name=say(department.name, lang),
-            fields=[fill_field(f, s, context) for f, s in zip(form.fields, form.sources, strict=True)],
-            hidden=[f.id for f in form.procedure.form.fields if f.id not in shown]))
+    for form in forms:  # the views come back in the order the reads were asked
+        views = {read.atena_number: next(answered) for read in form.reads}
+        filled.append(_filled(form, FormContext(catalog, situation, form.persons, views, head, lang)))
     return filled
 
 
@@ -123,6 +116,17 @@ def _form(catalog: Catalog, purposes: PurposeRegistry, situation: Situation, pro
     reads = [PersonRead(atena, purpose, sorted(items))
              for atena, items in items_to_read(sources, persons, head, readable).items()]
     return _Form(procedure, subject, shown, sources, persons, reads)
+
+
+def _filled(form: _Form, context: FormContext) -> FilledForm:
+    procedure, lang = form.procedure, context.lang
+    department = context.catalog.department(procedure.department)
+    shown = {f.id for f in form.fields}
+    return FilledForm(
+        procedure=procedure.id, name=say(procedure.name, lang), subject=form.subject.ref,
+        department=department.id, department_name=say(department.name, lang),
+        fields=[fill_field(f, s, context) for f, s in zip(form.fields, form.sources, strict=True)],
+        hidden=[f.id for f in procedure.form.fields if f.id not in shown])
 
 
 def _who(role: str, situation: Situation, subject: Person) -> Who:

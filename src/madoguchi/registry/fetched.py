@@ -23,6 +23,8 @@ from madoguchi.registry.models import JukiRecord, VersionedRecord
 
 @dataclass
 class Fetched:
+    """What one request's views fetched; hand the same one to each of them."""
+
     as_of: date | None = None
     """The date every view using it asks for (None: current values)."""
     people: dict[str, JukiRecord] = field(default_factory=dict)
@@ -42,6 +44,8 @@ class Fetched:
             return
         found = queries.people_and_households(session, missing, household, self.as_of)
         self.people.update(found.records)
+        if self._snapshots is None:
+            self._snapshots = found.snapshots
         for number in {found.records[a].household_number for a in household if a in found.records}:
             members = self.households[number] = found.households.get(number, [])
             self.people.update((m.atena_number, m) for m in members)
@@ -56,7 +60,7 @@ class Fetched:
                 known.update((a, found.get(a, [])) for a in missing)
 
     def snapshots(self, session: Session) -> dict[str, date]:
-        """Each system's latest export date, fetched once per request."""
+        """Each system's latest export date, once per request (they mostly come with the people)."""
         if self._snapshots is None:
             self._snapshots = queries.snapshot_dates(session)
         return self._snapshots

@@ -19,10 +19,11 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, String, bindparam, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, Select, String, bindparam, func, or_, select, type_coerce, union_all
+from sqlalchemy.orm import Session, aliased
 
 from madoguchi.clock import TOKYO
+from madoguchi.db.engine import is_postgres
 from madoguchi.registry.models import (
     SYSTEM_TABLES,
     ChildAllowanceRecord,
@@ -62,15 +63,27 @@ def _households_of(current: bool) -> Select[Any]:
 
 
 @cache
-def _people_and_households() -> Select[Any]:
-    """The current records of ``:people`` and of everyone in the households of ``:subjects``."""
-    subjects = bindparam("subjects", expanding=True, type_=String())
-    households = select(JukiRecord.household_number).where(JukiRecord.atena_number.in_(subjects),
-                                                            JukiRecord.valid_to.is_(None))
-    return select(JukiRecord).where(
-        JukiRecord.valid_to.is_(None),
-        or_(JukiRecord.atena_number.in_(bindparam("people", expanding=True, type_=String())),
-            JukiRecord.household_number.in_(households.scalar_subquery())))
+def _people_and_households(postgres: bool) -> Select[Any]:
+    """The current records of ``:people`` and of everyone in the households of ``:subjects``.
+
+    Two index searches joined by UNION ALL (an OR of the two would scan every
+    current record on PostgreSQL); a person found by both comes twice, as one
+    object. Each row also carries every system's export time, as one JSON
+    object (system → time): the dates come with the people, not in a query of
+    their own.
+    """
+    current = JukiRecord.valid_to.is_(None)
+    households = select(JukiRecord.household_number).where(
+        current, JukiRecord.atena_number.in_(bindparam("subjects", expanding=True, type_=String())))
+    found = union_all(
+        select(JukiRecord).where(current, JukiRecord.atena_number.in_(
+            bindparam("people", expanding=True, type_=String()))),
+        select(JukiRecord).where(current, JukiRecord.household_number.in_(households.scalar_subquery())),
+    ).subquery()
+    aggregate = func.json_object_agg if postgres else func.json_group_object
+    snapshots = type_coerce(select(aggregate(SystemSnapshot.system, SystemSnapshot.extracted_at))
+                            .scalar_subquery(), JSON)
+    return select(aliased(JukiRecord, found), snapshots)
 
 
 _SNAPSHOTS = select(SystemSnapshot.system, SystemSnapshot.extracted_at)
@@ -125,20 +138,28 @@ class People:
     """By 宛名番号; those unknown are absent."""
     households: dict[str, list[JukiRecord]]
     """By 世帯番号, as `household_members` gives them."""
+    snapshots: dict[str, date] | None
+    """`snapshot_dates`, when they came with the people (current values, someone found)."""
 
 
 def people_and_households(session: Session, atena_numbers: Collection[str], households_of: Collection[str],
                           as_of: date | None) -> People:
-    """The 住民記録 of these people, and the households of those in ``households_of`` (one query for current values)."""
-    if as_of is not None or not households_of:
+    """The 住民記録 of these people, and the households of those in ``households_of``.
+
+    Current values take one query, which brings the systems' export dates too.
+    """
+    if as_of is not None:
         records = juki_records(session, atena_numbers, as_of)
         numbers = {records[a].household_number for a in households_of if a in records}
-        return People(records, household_members(session, numbers, as_of))
+        return People(records, household_members(session, numbers, as_of), None)
     parameters = {"people": sorted(atena_numbers), "subjects": sorted(households_of)}
-    found = list(session.scalars(_people_and_households(), parameters))
-    records = {r.atena_number: r for r in found}
+    rows = session.execute(_people_and_households(is_postgres(session)), parameters).all()
+    records = {record.atena_number: record for record, _ in rows}
     numbers = {records[a].household_number for a in households_of if a in records}
-    return People({a: records[a] for a in atena_numbers if a in records}, _by_household(found, numbers))
+    snapshots = {system: _tokyo_date(datetime.fromisoformat(moment))
+                 for system, moment in (rows[0][1] or {}).items()} if rows else None
+    return People({a: records[a] for a in atena_numbers if a in records},
+                  _by_household(records.values(), numbers), snapshots)
 
 
 def system_records(session: Session, system: str, atena_numbers: Collection[str],
