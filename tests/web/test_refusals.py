@@ -544,7 +544,6 @@ def test_another_resident_is_refused_on_every_route_and_gets_nothing(tried: list
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.xfail(strict=True, reason="the question page's refused answers write no log line")
 def test_every_refusal_to_another_resident_is_logged(tried: list[Tried]) -> None:
     assert [f"{t.probe.method} {t.probe.route}" for t in tried if not logged_as(t)] == []
 

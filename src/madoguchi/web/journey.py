@@ -66,6 +66,7 @@ from madoguchi.web.confirmation_page import (
     values_from_form,
 )
 from madoguchi.web.deps import CatalogDep, PurposesDep, SessionDep, SettingsDep, VaultDep
+from madoguchi.web.errors import log_refusal
 from madoguchi.web.i18n import LANG_COOKIE, LANGS, N_, as_lang, gettext, lang_of
 from madoguchi.web.question_page import answers_from_form, asked_online, question_page, still_asked
 from madoguchi.web.rendering import FormDep, PageRoute, render_page
@@ -146,17 +147,19 @@ def start_draft(request: Request, event_id: str, resident: ResidentWriteDep, ses
     raw_date = str(form.get("date") or "").strip()
     event_date = _date(raw_date)
     date_error = None if event_date is not None else DATE_NEEDED
-    notice = None
+    notice = instance = None
     if not errors and event_date is not None:
         try:
             with session.begin_nested():  # a refusal after the household read leaves nothing in the access log
                 draft = create_draft(session, actor=resident.actor, catalog=catalog, purposes=purposes,
                                      vault=vault, event_id=event.id, event_date=event_date, answers=answers,
                                      lang=lang)
-        except EventDateInvalid:
+        except EventDateInvalid as refusal:
             date_error = DATE_INVALID
+            instance = log_refusal(request, status=refusal.status, slug=refusal.type)
         except AnswerInvalid as refusal:
             errors[refusal.question] = ANSWER_INVALID
+            instance = log_refusal(request, status=refusal.status, slug=refusal.type)
         else:
             if not draft.filled["plan"]["questions"]:
                 return RedirectResponse(f"/drafts/{draft.draft_id}/plan", status_code=303)
@@ -165,8 +168,8 @@ def start_draft(request: Request, event_id: str, resident: ResidentWriteDep, ses
     page = question_page(catalog, situation, today=clock.today(), lang=lang, given=answers, event_date=raw_date,
                          errors={key: gettext(lang, message) for key, message in errors.items()},
                          date_error=gettext(lang, date_error) if date_error else None)
-    return render_page(request, "journey/questions.html", {"page": page, "notice": notice}, resident=resident,
-                       status_code=200 if notice else 422)
+    return render_page(request, "journey/questions.html", {"page": page, "notice": notice, "instance": instance},
+                       resident=resident, status_code=200 if notice else 422)
 
 
 @router.get("/drafts/{draft_id}/plan", response_class=HTMLResponse)
