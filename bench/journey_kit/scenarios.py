@@ -26,8 +26,8 @@ from playwright.sync_api import Page
 from journey_kit.site import DemoSite
 from journey_kit.user import ScriptedUser
 
-HOME, LOGIN, READER, EVENTS = "home", "login", "card reader", "life events"
-QUESTIONS, PLAN, CONFIRMATION, SIGNATURE, RECEIVED = "questions", "plan", "confirmation", "signature", "received"
+HOME, LOGIN, READER = "home", "login", "card reader"
+QUESTIONS, PLAN, CONFIRMATION, RECEIVED = "questions", "plan", "confirmation", "received"
 Choices = tuple[tuple[str, str], ...]
 """(the group's label, the option's label) — what a person chooses where the page asks it."""
 
@@ -91,10 +91,9 @@ def walk(page: Page, site: DemoSite, person: Person, today: date) -> ScriptedUse
     user = ScriptedUser(page)
     atena = site.personas[person.persona]["applicant"]
     user.open("/", HOME)
-    user.tap_to(page.get_by_role("link", name="マイナンバーカードでログイン"), LOGIN)
+    user.tap_to(page.get_by_role("link", name=person.event, exact=True), LOGIN)  # the card first, then on
     user.tap_to(page.get_by_role("link", name="カードを読み取る（デモ）"), READER)
-    user.card_login(page.locator(f"form:has(input[name=card][value='{atena}']) button"), EVENTS)
-    user.tap_to(page.get_by_role("link", name=person.event, exact=True), QUESTIONS)
+    user.card_login(page.locator(f"form:has(input[name=card][value='{atena}']) button"), QUESTIONS)
 
     user.pick_date(page.locator("#event-date"), person.day, today)
     for label, text in person.typed:
@@ -115,8 +114,7 @@ def walk(page: Page, site: DemoSite, person: Person, today: date) -> ScriptedUse
     _choose(page, user, person.chosen)
     for label, day in person.dates:
         user.pick_date(page.get_by_label(label, exact=True), day, today)
-    user.tap_to(page.get_by_role("button", name="内容を確認して署名へ進む"), SIGNATURE)
-    user.sign_with_card(page.get_by_role("button", name="カードをかざして署名する（デモ）"), RECEIVED)
+    user.sign_with_card(page.get_by_role("button", name="内容を確認してカードで署名する"), RECEIVED)
     if page.get_by_role("heading", name="申請を受け付けました").count() != 1:
         raise RuntimeError(f"the {person.event} was not received: {_main_text(page)}")
     user.tally.procedures = page.locator("li.application").count()

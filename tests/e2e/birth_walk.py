@@ -20,8 +20,8 @@ REFERENCE = re.compile(r"^\d{4}-\d{4}-\d{4}$")
 Step = Callable[[str], None]
 """Called with the step's name (``01-home`` …) while its page is shown."""
 
-STEPS = ("01-home", "02-login", "03-card-reader", "04-life-events", "05-questions", "06-plan",
-         "07-confirmation", "08-confirmation-errors", "09-signature", "10-received", "11-receipt", "12-status")
+STEPS = ("01-home", "02-login", "03-card-reader", "04-questions", "05-plan", "06-confirmation",
+         "07-confirmation-errors", "08-received", "09-receipt", "10-status")
 MY_DATA_STEPS = ("my-data", "my-data-access-log")
 
 
@@ -30,7 +30,7 @@ def walk_birth(page: Page, at: Step) -> str:
     page.goto("/")
     expect(page.get_by_role("heading", name="市役所の手続を、スマートフォンで")).to_be_visible()
     at("01-home")
-    page.get_by_role("link", name="マイナンバーカードでログイン").click()
+    page.get_by_role("link", name="出生", exact=True).click()  # the card first, then the birth's questions
     expect(page.get_by_role("heading", name="マイナンバーカードでログイン")).to_be_visible()
     at("02-login")
     page.get_by_role("link", name="カードを読み取る（デモ）").click()
@@ -38,46 +38,38 @@ def walk_birth(page: Page, at: Step) -> str:
     at("03-card-reader")
     page.get_by_role("button", name="佐藤　健一さんのカードを読み取る").click()
 
-    expect(page.get_by_role("heading", name="どのようなことがありましたか")).to_be_visible()
-    at("04-life-events")
-    page.get_by_role("link", name="出生", exact=True).click()
-
     expect(page.get_by_role("heading", name="出生", exact=True)).to_be_visible()
     page.get_by_label("生まれた日").fill("2025-05-30")
     choose_if_asked(page, "出産費用の直接支払制度の利用", "利用し、費用が一時金の額を超えた")
-    at("05-questions")
+    at("04-questions")
     page.get_by_role("button", name="必要な手続を見る").click()
 
     expect(page.get_by_role("heading", name="必要な手続")).to_be_visible()
-    at("06-plan")
+    at("05-plan")
     page.get_by_role("link", name="申請内容の確認").click()
 
     expect(page.get_by_role("heading", name="申請内容の確認")).to_be_visible()
-    at("07-confirmation")
+    at("06-confirmation")
     give(page, page.get_by_role("region", name="入力していただくこと").get_by_label("子の名（よみかた）"), "Hana")
-    page.get_by_role("button", name="内容を確認して署名へ進む").click()
+    page.get_by_role("button", name="内容を確認してカードで署名する").click()
     expect(page.get_by_role("alert")).to_contain_text("入力が足りないか、確認が必要な項目があります")
     reading = page.get_by_role("region", name="入力していただくこと").get_by_label("子の名（よみかた）")
     expect(reading).to_have_attribute("aria-invalid", "true")
     expect(reading).to_have_accessible_description(re.compile("カタカナで入力してください"))
-    at("08-confirmation-errors")
+    at("07-confirmation-errors")
     fill_birth_confirmation(page)
-    page.get_by_role("button", name="内容を確認して署名へ進む").click()
-
-    expect(page.get_by_role("heading", name="カードで署名して申請")).to_be_visible()
-    at("09-signature")
-    page.get_by_role("button", name="カードをかざして署名する（デモ）").click()
+    page.get_by_role("button", name="内容を確認してカードで署名する").click()  # the demo's card signs
 
     expect(page.get_by_role("heading", name="申請を受け付けました")).to_be_visible()
     reference = page.locator(".receipt-summary .reference").inner_text()
     assert REFERENCE.match(reference), reference
-    at("10-received")
+    at("08-received")
     page.get_by_role("link", name="受付控え（印刷・保存用）").click()
     expect(page.get_by_role("heading", name="受付控え", exact=True)).to_be_visible()
-    at("11-receipt")
+    at("09-receipt")
     page.goto(f"/bundles/{reference}")
     expect(page.get_by_role("heading", name="申請の状況")).to_be_visible()
-    at("12-status")
+    at("10-status")
     return reference
 
 

@@ -71,15 +71,12 @@ def choose(page: Page, question: str, option: str) -> None:
 def test_a_parent_reports_a_birth_on_a_phone(demo_city: DemoCity, page: Page) -> None:
     page.set_viewport_size({"width": 360, "height": 800})
     page.goto("/")
-    page.get_by_role("link", name="マイナンバーカードでログイン").click()
+    page.get_by_role("link", name="出生", exact=True).click()  # logged out: the card first
     page.get_by_role("link", name="カードを読み取る（デモ）").click()
     expect(page.get_by_text("これはデモ用のカード読み取りです")).to_be_visible()
     page.get_by_role("button", name="佐藤　健一さんのカードを読み取る").click()
 
-    expect(page.get_by_role("heading", name="どのようなことがありましたか")).to_be_visible()
-    page.get_by_role("link", name="出生", exact=True).click()
-
-    expect(page.get_by_role("heading", name="出生", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="出生", exact=True)).to_be_visible()  # then on to the birth
     page.get_by_label("生まれた日").fill("2025-05-30")
     choose(page, "出産費用の直接支払制度の利用", "利用し、費用が一時金の額を超えた")
     expect(page.get_by_role("group", name="お子さんのお母さん（世帯にいない場合は空欄）")
@@ -96,7 +93,8 @@ def test_a_parent_reports_a_birth_on_a_phone(demo_city: DemoCity, page: Page) ->
     expect(typed.get_by_role("textbox")).to_have_count(2)  # the child's name and its reading, nothing else
     typed.get_by_label("子の名", exact=True).fill("花")
     typed.get_by_label("子の名（よみかた）").fill("ハナ")
-    choose(page, "父母との続き柄", "嫡出子")
+    expect(page.get_by_role("group", name="父母との続き柄", exact=True)
+           .get_by_label("嫡出子")).to_be_checked()  # the register: the father and mother are married
     choose(page, "子が生まれたときの世帯のおもな仕事", "自由業・商工業・サービス業等を個人で経営")
     choose(page, "届出人の資格", "父")
     choose(page, "増額の対象となる児童", "生まれたお子さん")
@@ -120,10 +118,7 @@ def test_a_parent_reports_a_birth_on_a_phone(demo_city: DemoCity, page: Page) ->
         files=[{"name": "certificate.png", "mimeType": "image/png", "buffer": PNG}])
     expect(page.locator("#evidence-birth-registration-newborn-birth-certificate .saved")).to_have_text(
         "添付しました: certificate.png")
-    page.get_by_role("button", name="内容を確認して署名へ進む").click()
-
-    expect(page.get_by_role("heading", name="カードで署名して申請")).to_be_visible()
-    page.get_by_role("button", name="カードをかざして署名する（デモ）").click()
+    page.get_by_role("button", name="内容を確認してカードで署名する").click()  # the demo's card signs
 
     expect(page.get_by_role("heading", name="申請を受け付けました")).to_be_visible()
     expect(page.locator(".receipt-summary .reference")).to_have_text(REFERENCE)

@@ -108,16 +108,16 @@ class Browser:
             "csrf_token": self.csrf(), "procedure": "birth-registration", "subject": "newborn",
             "evidence": "birth-certificate"}, files={"file": ("certificate.png", content, media_type)})
 
-    def sign(self, draft: str) -> httpx.Response:
-        return self.http.post("/demo/card-reader/signatures", data={"draft": draft, "csrf_token": self.csrf()},
-                              follow_redirects=False)
-
     def submit_birth(self, family: BirthFamily) -> str:
         """The whole birth, confirmed and signed; returns the bundle's reference."""
         draft = self.start_birth()
         assert self.attach(draft).status_code == 303
-        assert self.confirm(draft, form_values(family)).status_code == 303
-        signed = self.sign(draft)
+        values = form_values(family)
+        confirmed = self.confirm(draft, values)
+        assert confirmed.status_code == 307, confirmed.text  # on to the card, the form as it was
+        assert confirmed.headers["location"] == "/demo/card-reader/signatures"
+        signed = self.http.post(confirmed.headers["location"], follow_redirects=False,
+                                data={**values, "draft": draft, "csrf_token": self.csrf()})
         assert signed.status_code == 303, signed.text
         found = re.fullmatch(r"/bundles/([0-9-]+)\?submitted=1", signed.headers["location"])
         assert found is not None
@@ -223,7 +223,8 @@ def test_a_revoked_card_is_refused_and_no_session_opens(app: FastAPI, family: Bi
 
     assert answer.status_code in (403, 401)
     assert browser.http.cookies.get(COOKIE) is None
-    assert browser.http.get("/life-events/birth", follow_redirects=False).headers["location"] == "/login"
+    assert browser.http.get("/life-events/birth", follow_redirects=False).headers["location"] == (
+        "/login?next=%2Flife-events%2Fbirth")
 
 
 def test_the_card_reader_is_not_there_unless_the_setting_turns_it_on(app: FastAPI, family: BirthFamily,
@@ -265,6 +266,38 @@ def test_the_home_page_says_what_madoguchi_is_and_offers_the_card_login(app: Fas
     assert '<html lang="ja">' in home.text
     assert "マイナンバーカードでログイン" in home.text and 'href="/login"' in home.text
     assert "City procedures on your smartphone" in home.text  # for a resident who reads no Japanese
+
+
+def test_a_life_event_chosen_logged_out_asks_for_the_card_and_then_goes_on_to_it(app: FastAPI,
+                                                                                  family: BirthFamily) -> None:
+    browser = a_browser(app)
+    assert 'href="/life-events/birth"' in browser.http.get("/").text
+
+    asked = browser.http.get("/life-events/birth", follow_redirects=False)
+    assert asked.status_code == 303 and asked.headers["location"] == "/login?next=%2Flife-events%2Fbirth"
+    assert 'href="/demo/card-reader?next=%2Flife-events%2Fbirth"' in browser.http.get(asked.headers["location"]).text
+    reader = browser.http.get("/demo/card-reader", params={"next": "/life-events/birth"})
+    assert 'name="next" value="/life-events/birth"' in reader.text
+    logged_in = browser.http.post("/demo/card-reader/logins", follow_redirects=False, data={
+        "csrf_token": browser.csrf(reader.text), "card": family.father.atena_number, "next": "/life-events/birth"})
+    assert logged_in.status_code == 303 and logged_in.headers["location"] == "/life-events/birth"
+    assert 'name="q.lump_sum_direct_payment"' in browser.http.get("/life-events/birth").text
+    assert browser.http.get("/login", params={"next": "/life-events/birth"},
+                            follow_redirects=False).headers["location"] == "/life-events/birth"  # logged in
+
+
+@pytest.mark.parametrize("elsewhere", ["//elsewhere.example/", "/\\elsewhere.example", "/\t/elsewhere.example",
+                                       "https://elsewhere.example/", "life-events/birth"])
+def test_a_login_never_sends_the_browser_off_the_site(app: FastAPI, family: BirthFamily, elsewhere: str) -> None:
+    browser = a_browser(app)
+    assert 'href="/demo/card-reader"' in browser.http.get("/login", params={"next": elsewhere}).text
+    reader = browser.http.get("/demo/card-reader", params={"next": elsewhere})
+    assert 'name="next" value="/"' in reader.text
+    logged_in = browser.http.post("/demo/card-reader/logins", follow_redirects=False, data={
+        "csrf_token": browser.csrf(reader.text), "card": family.father.atena_number, "next": elsewhere})
+
+    assert logged_in.status_code == 303 and logged_in.headers["location"] == "/"
+    assert browser.http.get("/login", params={"next": elsewhere}, follow_redirects=False).headers["location"] == "/"
 
 
 def test_the_pages_switch_to_english_and_back(app: FastAPI) -> None:
@@ -386,6 +419,18 @@ def test_a_birth_is_signed_with_the_card_and_followed_on_its_status_page(father:
     assert father.http.get(f"/drafts/{father.start_birth()}").status_code == 200  # the home lists a new draft
 
 
+def test_without_the_demo_reader_the_confirmation_goes_to_the_page_that_says_how_the_card_signs(
+        app: FastAPI, father: Browser, family: BirthFamily, settings: Settings) -> None:
+    draft = father.start_birth()
+    assert father.attach(draft).status_code == 303
+    app.state.settings = settings.model_copy(update={"demo_cards": False})
+    confirmed = father.confirm(draft, form_values(family))
+
+    assert confirmed.status_code == 303 and confirmed.headers["location"] == f"/drafts/{draft}/signature"
+    page = father.http.get(confirmed.headers["location"])
+    assert page.status_code == 200 and "/api/v1/bundles" in page.text and "/demo/card-reader" not in page.text
+
+
 def test_a_correction_asks_only_the_fields_sent_back(father: Browser, family: BirthFamily, session: Session) -> None:
     reference = father.submit_birth(family)
     page = father.http.get(f"/bundles/{reference}")
@@ -467,11 +512,12 @@ def test_a_session_cookie_used_after_logout_gets_the_login_page(father: Browser)
     logged_out = father.http.post("/logout", data={"csrf_token": father.csrf()}, follow_redirects=False)
     assert logged_out.status_code == 303 and logged_out.headers["location"] == "/login?reason=logged-out"
 
-    for path in ("/", "/life-events/birth"):
+    for path, login in (("/", "/login?reason=expired"),
+                        ("/life-events/birth", "/login?reason=expired&next=%2Flife-events%2Fbirth")):
         thief = a_browser(father.http.app)  # type: ignore[arg-type]
         thief.http.cookies.set(COOKIE, stolen or "", domain="testserver.local")
         replayed = thief.http.get(path, follow_redirects=False)
-        assert replayed.status_code == 303 and replayed.headers["location"] == "/login?reason=expired"
+        assert replayed.status_code == 303 and replayed.headers["location"] == login
     assert "ログインし直してください" in a_browser(father.http.app).http.get(  # type: ignore[arg-type]
         "/login?reason=expired").text
 

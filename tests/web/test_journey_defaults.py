@@ -91,8 +91,20 @@ def test_the_birth_comes_with_the_choices_the_bundle_makes_obvious(father: Brows
     assert checked(page, f"child-allowance-revision/{claimant}/children", "newborn")
     assert checked(page, "child-medical-subsidy/newborn/insurance_kind", "nhi")  # joins NHI in this bundle
     assert checked(page, "nhi-enrollment/newborn/reason", "birth")
-    assert text_of(page).count(CHOSEN_FOR_YOU) == 5
-    assert not checked(page, "birth-registration/newborn/legitimacy", "legitimate")  # no record says
+    assert checked(page, "birth-registration/newborn/legitimacy", "legitimate")  # the register: 世帯主 and 妻
+    assert "住民票の記録で、父と母がご夫婦です" in page
+    assert text_of(page).count(CHOSEN_FOR_YOU) == 6
+
+
+def test_a_child_of_parents_not_married_is_not_chosen_for(father: Browser, family: BirthFamily,  # noqa: F811
+                                                         session: Session) -> None:
+    family.mother.relationship = "妻(未届)"  # living together, the marriage not registered
+    session.flush()
+    page = father.http.get(f"/drafts/{father.start_birth()}").text
+
+    assert checked(page, "birth-registration/newborn/informant_role", "father")
+    assert not checked(page, "birth-registration/newborn/legitimacy", "legitimate")
+    assert not checked(page, "birth-registration/newborn/legitimacy", "not_legitimate")  # the resident says
 
 
 def test_what_the_page_chose_is_kept_when_it_is_sent(father: Browser, family: BirthFamily) -> None:  # noqa: F811
@@ -102,7 +114,7 @@ def test_what_the_page_chose_is_kept_when_it_is_sent(father: Browser, family: Bi
     left_as_chosen = ("/informant_role", "/reason", "/children", "/insurance_kind")
     given = {k: v for k, v in form_values(family).items() if not k.endswith(left_as_chosen)}
 
-    assert father.confirm(draft, {**as_sent(page), **given}).status_code == 303
+    assert father.confirm(draft, {**as_sent(page), **given}).status_code == 307  # on to the card
     values = father.http.get(f"/api/v1/drafts/{draft}").json()["values"]
     assert values["birth-registration/newborn/informant_role"] == "父"
     assert values["nhi-enrollment/newborn/reason"] == "出生"

@@ -175,9 +175,9 @@ def test_another_residents_number_in_the_url_or_query_shows_nothing_of_theirs_an
 
 def test_the_pages_need_a_resident_login(app: FastAPI) -> None:
     browser = TestClient(app, base_url="https://testserver", follow_redirects=False)
-    for path in ("/me", "/me/access-log"):
+    for path, login in (("/me", "/login?next=%2Fme"), ("/me/access-log", "/login?next=%2Fme%2Faccess-log")):
         answer = browser.get(path)
-        assert answer.status_code == 303 and answer.headers["location"] == "/login"
+        assert answer.status_code == 303 and answer.headers["location"] == login  # and back there once logged in
 
 
 def test_the_access_log_narrows_by_purpose_department_and_period_and_pages_back(

@@ -19,7 +19,9 @@ from madoguchi.rules import lawdates
 RESIDENT = "1"
 """住民状態 of a person living in the city."""
 HEAD = "世帯主"
-_HEAD_SPOUSES = ("妻", "夫", "妻(未届)", "夫(未届)")
+UNREGISTERED = "未届"
+"""In a 続柄 (妻(未届)): a partner whose marriage is not registered."""
+_HEAD_SPOUSES = ("妻", "夫", f"妻({UNREGISTERED})", f"夫({UNREGISTERED})")
 _CHILD_SPOUSES = ("子の妻", "子の夫")
 SPOUSE_PAIRS: frozenset[tuple[str, str]] = frozenset(
     {(HEAD, r) for r in _HEAD_SPOUSES} | {(r, HEAD) for r in _HEAD_SPOUSES}

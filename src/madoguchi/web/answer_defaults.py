@@ -127,6 +127,8 @@ class Bundle:
     event: str
     answers: Mapping[str, JsonValue]
     applicant: str
+    married_to: str | None
+    """The applicant's husband or wife by marriage in the household, as the resident register records it."""
     filed: frozenset[tuple[str, str]]
     """(procedure, subject) of every application of the bundle."""
 
@@ -140,7 +142,7 @@ def default_values(draft: Mapping[str, Any], answers: Mapping[str, JsonValue]) -
 
     An input filling several fields takes a default only where the rules of those fields agree.
     """
-    bundle = Bundle(str(draft["event"]), answers, str(draft["applicant"]),
+    bundle = Bundle(str(draft["event"]), answers, str(draft["applicant"]), draft.get("married_to"),
                     frozenset((p["id"], p["subject"]) for p in draft["plan"]["procedures"]))
     chosen: dict[str, Default] = {}
     for entry in draft["inputs"]:
@@ -183,6 +185,15 @@ def _informant(bundle: Bundle, _: str) -> Default | None:
     return None
 
 
+def _born_in_marriage(bundle: Bundle, _: str) -> Default | None:
+    """The father and mother answered are the applicant and the one the register records them married to: a
+    married couple's child is 嫡出子."""
+    parents = {bundle.answers.get("father"), bundle.answers.get("mother")}
+    if bundle.married_to is None or parents != {bundle.applicant, bundle.married_to}:
+        return None
+    return Default("legitimate", N_("the father and mother are married, as the resident register records"))
+
+
 A_DEATH = N_("you report a death")
 VALUE_RULES: dict[tuple[str, str], ValueRule] = {
     ("nhi-enrollment", "reason"): _joining_at_birth,
@@ -190,6 +201,7 @@ VALUE_RULES: dict[tuple[str, str], ValueRule] = {
     ("child-allowance-revision", "children"): _in_event("birth", [NEWBORN], N_("the child whose birth you report")),
     ("child-medical-subsidy", "insurance_kind"): _insured_as_filed,
     ("birth-registration", "informant_role"): _informant,
+    ("birth-registration", "legitimacy"): _born_in_marriage,
     ("nhi-withdrawal", "reason"): _in_event("death", "death", A_DEATH),
     ("late-elderly-withdrawal", "reason"): _in_event("death", "death", A_DEATH),
     ("ltc-withdrawal", "reason"): _in_event("death", "death", A_DEATH),

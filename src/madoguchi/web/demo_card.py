@@ -21,8 +21,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
@@ -39,6 +40,7 @@ from madoguchi.settings import Settings
 from madoguchi.web.deps import CatalogDep, PurposesDep, SessionDep, SettingsDep, VaultDep
 from madoguchi.web.rendering import FormDep, PageRoute, demo_cards_enabled, render_page
 from madoguchi.web.resident import CardTrustDep, ResidentWriteDep, log_in_with_card
+from madoguchi.web.return_to import local_path
 from madoguchi.web.sessions import (
     CsrfRefused,
     clear_form_token,
@@ -102,11 +104,13 @@ def card_of(settings: Settings, atena_number: str) -> VirtualCard:
 
 
 @router.get("", response_class=HTMLResponse)
-def card_reader(request: Request, settings: SettingsDep) -> HTMLResponse:
-    """Show the demo's cards: choosing one reads it as the phone would, to log in."""
+def card_reader(request: Request, settings: SettingsDep,
+                return_to: Annotated[str | None, Query(alias="next")] = None) -> HTMLResponse:
+    """Show the demo's cards: choosing one reads it as the phone would, to log in and go on to ``next``."""
     token = new_form_token()
     response = render_page(request, "journey/demo_card_reader.html", {
-        "cards": demo_cards(cards_folder(settings)), "form_token": token}, resident=None)
+        "cards": demo_cards(cards_folder(settings)), "form_token": token, "next": local_path(return_to)},
+        resident=None)
     set_form_token_cookie(response, token, secure=not settings.insecure_cookies)
     return response
 
@@ -120,7 +124,7 @@ def read_card_to_log_in(request: Request, session: SessionDep, settings: Setting
     card = card_of(settings, str(form.get("card") or ""))
     challenge = issue_challenge(session, at=clock.now(),
                                 lifetime=timedelta(seconds=get_card_settings().challenge_seconds))
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse(local_path(str(form.get("next") or "")), status_code=303)
     log_in_with_card(request, response, session, settings=settings, trust=trust, purposes=purposes, vault=vault,
                      challenge=challenge.nonce, certificate=card.auth_certificate_der,
                      signature=card.authenticate(challenge.nonce))

@@ -17,8 +17,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import JsonValue
 from sqlalchemy.orm import Session
@@ -56,6 +57,7 @@ from madoguchi.intake.signing import digest
 from madoguchi.intake.tracking import bundle_status
 from madoguchi.registry.purpose import PurposeRegistry
 from madoguchi.rules import AnswerInvalid
+from madoguchi.settings import Settings
 from madoguchi.vault import Vault
 from madoguchi.web.answer_defaults import default_values
 from madoguchi.web.confirmation_page import (
@@ -69,7 +71,7 @@ from madoguchi.web.deps import CatalogDep, PurposesDep, SessionDep, SettingsDep,
 from madoguchi.web.errors import log_refusal
 from madoguchi.web.i18n import LANG_COOKIE, LANGS, N_, as_lang, gettext, lang_of
 from madoguchi.web.question_page import answers_from_form, asked_online, question_page, still_asked
-from madoguchi.web.rendering import FormDep, PageRoute, render_page
+from madoguchi.web.rendering import FormDep, PageRoute, demo_cards_enabled, render_page
 from madoguchi.web.resident import (
     LOGIN_PATH,
     ResidentDep,
@@ -78,6 +80,7 @@ from madoguchi.web.resident import (
     current_resident,
     log_out,
 )
+from madoguchi.web.return_to import local_path, with_next
 from madoguchi.web.status_page import status_page
 from madoguchi.web.wording import people_names, procedure_name, value_message
 
@@ -98,11 +101,14 @@ ONE_MORE = N_("With your answers, one more question matters: please answer it.")
 
 
 @router.get(LOGIN_PATH, response_class=HTMLResponse)
-def login_page(request: Request, session: SessionDep, reason: str | None = None) -> Response:
-    """Show how to log in with the My Number card (or go home when already logged in)."""
+def login_page(request: Request, session: SessionDep, reason: str | None = None,
+               return_to: Annotated[str | None, Query(alias="next")] = None) -> Response:
+    """Show how to log in with the My Number card, then go on to ``next`` (there at once when logged in)."""
     if current_resident(request, session) is not None:
-        return RedirectResponse("/", status_code=303)
-    return render_page(request, "journey/login.html", {"notice": LOGIN_NOTICES.get(reason or "")}, resident=None)
+        return RedirectResponse(local_path(return_to), status_code=303)
+    return render_page(request, "journey/login.html", {
+        "notice": LOGIN_NOTICES.get(reason or ""), "reader": with_next("/demo/card-reader", return_to)},
+        resident=None)
 
 
 @router.post("/logout")
@@ -114,10 +120,10 @@ def log_out_page(resident: ResidentWriteDep, session: SessionDep, settings: Sett
 
 
 @router.get("/language/{lang}")
-def choose_language(lang: str, settings: SettingsDep, next: str = "/") -> Response:  # noqa: A002 - the query's name
+def choose_language(lang: str, settings: SettingsDep,
+                    return_to: Annotated[str | None, Query(alias="next")] = None) -> Response:
     """Show the pages in Japanese or English from now on, and go back to the page."""
-    back = next if next.startswith("/") and not next.startswith("//") and "\\" not in next else "/"
-    response = RedirectResponse(back, status_code=303)
+    response = RedirectResponse(local_path(return_to), status_code=303)
     response.set_cookie(LANG_COOKIE, lang if lang in LANGS else "ja", max_age=LANG_MAX_AGE, path="/",
                         secure=not settings.insecure_cookies, httponly=True, samesite="lax")
     return response
@@ -218,8 +224,8 @@ def keep_value(request: Request, draft_id: str, resident: ResidentWriteDep, sess
 
 @router.post("/drafts/{draft_id}", response_class=HTMLResponse)
 def confirm(request: Request, draft_id: str, resident: ResidentWriteDep, session: SessionDep,
-                  catalog: CatalogDep, vault: VaultDep, form: FormDep) -> Response:
-    """Keep every value of the page and, when nothing is missing, go on to sign; else show what is missing."""
+            catalog: CatalogDep, vault: VaultDep, settings: SettingsDep, form: FormDep) -> Response:
+    """Keep every value of the page and, when nothing is missing, sign with the card; else show what is missing."""
     view = open_view(session, resident, draft_id)
     lang = lang_of(request)
     values = values_from_form(view.filled["inputs"], form)
@@ -234,10 +240,18 @@ def confirm(request: Request, draft_id: str, resident: ResidentWriteDep, session
         except ValuesInvalid as refusal:
             errors = _errors(refusal, lang)
         else:
-            return RedirectResponse(f"/drafts/{view.draft_id}/signature", status_code=303)
+            return _to_the_card(settings, view.draft_id)
     page = confirmation_of(session, resident, view.draft_id, catalog, vault, submitted=values, errors=errors,
                            evidence_errors=missing)
     return confirmation_response(request, resident, page, status_code=422)
+
+
+def _to_the_card(settings: Settings, draft_id: uuid.UUID) -> Response:
+    """On to the card's signature: the demo's reader takes the same request (307 keeps its method and form,
+    with the draft and the CSRF token); without it, the page that says how the card signs."""
+    if demo_cards_enabled(settings):
+        return RedirectResponse("/demo/card-reader/signatures", status_code=307)
+    return RedirectResponse(f"/drafts/{draft_id}/signature", status_code=303)
 
 
 @router.post("/drafts/{draft_id}/attachments", response_class=HTMLResponse)

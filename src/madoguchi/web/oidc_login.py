@@ -27,6 +27,7 @@ from madoguchi.web.deps import PurposesDep, SessionDep, SettingsDep, VaultDep
 from madoguchi.web.errors import new_instance
 from madoguchi.web.pages import templates
 from madoguchi.web.resident import resident_policy
+from madoguchi.web.return_to import local_path
 from madoguchi.web.sessions import (
     end_session,
     session_cookie_name,
@@ -74,7 +75,7 @@ def begin_oidc_login(request: Request, session: SessionDep, settings: SettingsDe
     if party is None:
         return _refused(request, OidcNotConfigured(NOT_CONFIGURED), retry=False)
     try:
-        start = party.begin_login(session, return_to=_local_path(return_to), at=clock.now())
+        start = party.begin_login(session, return_to=local_path(return_to, DEFAULT_RETURN), at=clock.now())
     except OidcError as refusal:
         return _refused(request, refusal, retry=True)
     response = RedirectResponse(start.url, status_code=303)
@@ -108,13 +109,6 @@ def finish_oidc_login(request: Request, session: SessionDep, settings: SettingsD
     response.delete_cookie(STATE_COOKIE, path=LOGIN_PATH, secure=not settings.insecure_cookies, httponly=True,
                            samesite="lax")
     return response
-
-
-def _local_path(target: str) -> str:
-    """``next`` if it is a path of this site (not ``//host`` nor ``/\\host``), else My data: no open redirect."""
-    if target.startswith("/") and not target.startswith(("//", "/\\")) and len(target) <= 500:
-        return target
-    return DEFAULT_RETURN
 
 
 def _refused(request: Request, refusal: OidcError, *, retry: bool) -> HTMLResponse:

@@ -32,12 +32,14 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, catalog: CatalogDep) -> HTMLResponse:
-    """Show what the site is and how to log in; once logged in, what to start and what is under way."""
+    """Show what the site is and the life events (choosing one asks for the card first); once logged in, the
+    life events and what is under way."""
     resident = current_resident(request, session)
     if resident is None:
         if session_cookie_name("resident") in request.cookies:  # a session that has ended: log in again
             raise LoginRequired("the session has ended", actor_kind="resident", login_url=LOGIN_PATH, expired=True)
-        return render_page(request, "journey/home.html", resident=None)
+        return render_page(request, "journey/home.html", {"events": _events(catalog, lang_of(request))},
+                           resident=None)
     lang = lang_of(request)
     return render_page(request, "journey/home.html", {
         "events": _events(catalog, lang),

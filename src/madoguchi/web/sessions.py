@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from madoguchi import clock
 from madoguchi.errors import AppError
 from madoguchi.web.errors import log_refusal, problem
+from madoguchi.web.return_to import with_next
 from madoguchi.web.session_models import WebSession
 
 FORM_TOKEN_COOKIE = "madoguchi_form_token"
@@ -187,6 +188,8 @@ async def login_required_handler(request: Request, exc: Exception) -> Response:
     secure = not request.app.state.settings.insecure_cookies
     response: Response
     url = exc.login_url + ("?" + urlencode({"reason": "expired"}) if exc.expired else "")
+    if exc.actor_kind == "resident" and request.method == "GET":  # back to the page asked for, once logged in
+        url = with_next(url, request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     if request.url.path.startswith("/api/"):
         response = problem(request, status=exc.status, slug=exc.type, title=exc.title, detail=exc.detail)
     elif request.headers.get("HX-Request") == "true":  # htmx would follow a redirect inside the page
