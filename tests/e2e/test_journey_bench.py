@@ -1,12 +1,15 @@
-"""The journey benchmark's scripted person still gets through: the birth on a small demo city, in Chromium.
+"""The journey benchmark's scripted people still get through: the birth, the move within the city and the
+death, on a small demo city, in Chromium.
 
-The benchmark (``madoguchi bench journey``) times this walk; here it only has to complete, from the
-logged-out home page to the receipt, through the same pages, with the certificate from the demo wallet.
+The benchmark (``madoguchi bench journey``) times these walks; here each only has to complete, from the
+logged-out home page to the receipt, through the same pages, typing only what no record holds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser
@@ -17,23 +20,41 @@ from madoguchi.benchmark import load_benchmark
 
 pytestmark = pytest.mark.browser
 
+SCREENS = ["home", "login", "questions", "plan", "confirmation", "received"]
 
-def test_the_benchmarks_parent_reports_the_birth_typing_only_the_childs_name(
-        browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_hashing(monkeypatch)  # the demo's staff passwords play no part here
-    journey = load_benchmark("journey")  # and its kit, bench/journey_kit
-    with journey.demo_environment(tmp_path):
-        site = journey.build_demo_site(tmp_path, residents=100, seed=1)
-        with journey.served(site, "test") as url:
-            context = browser.new_context(base_url=url, locale="ja-JP", viewport={"width": 360, "height": 800})
-            context.set_default_timeout(30_000)
-            try:
-                today = clock.today()
-                tally = journey.walk(context.new_page(), site, journey.SCENARIOS["birth"](site, today), today).tally
-            finally:
-                context.close()
 
-    assert tally.procedures >= 5
+@pytest.fixture(scope="module")
+def journey() -> Any:
+    return load_benchmark("journey")  # and its kit, bench/journey_kit
+
+
+@pytest.fixture(scope="module")
+def demo_site(journey: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The demo city of 100 residents with its personas, cards and wallet; each walk serves its own copy."""
+    folder = tmp_path_factory.mktemp("journey")
+    with pytest.MonkeyPatch.context() as patch, journey.demo_environment(folder):
+        cheap_hashing(patch)  # the demo's staff passwords play no part here
+        yield journey.build_demo_site(folder, residents=100, seed=1)
+
+
+@pytest.mark.parametrize(("scenario", "procedures", "typed"), [
+    ("birth", 5, "陽葵ひまり"),  # the child's name and its reading; the hospital's certificate gave the rest
+    ("move-within", 1, "北見市北進町2丁目5-8"),  # the new address
+    ("death", 6, "子母、妻"),  # the relationships to the deceased and to the new head; the certificate the rest
+])
+def test_the_benchmarks_person_completes_the_scenario_typing_only_what_no_record_holds(
+        journey: Any, demo_site: Any, browser: Browser, scenario: str, procedures: int, typed: str) -> None:
+    with journey.served(demo_site, scenario) as url:
+        context = browser.new_context(base_url=url, locale="ja-JP", viewport={"width": 360, "height": 800})
+        context.set_default_timeout(30_000)
+        try:
+            today = clock.today()
+            person = journey.SCENARIOS[scenario](demo_site, today)
+            tally = journey.walk(context.new_page(), demo_site, person, today).tally
+        finally:
+            context.close()
+
+    assert tally.procedures == procedures  # as the receipt lists them
     assert (tally.card_logins, tally.card_signatures) == (1, 1)
-    assert tally.characters == len("陽葵ひまり")  # the child's name and its reading; the certificate gave the rest
-    assert [s.name for s in tally.screens] == ["home", "login", "questions", "plan", "confirmation", "received"]
+    assert tally.characters == len(typed)
+    assert [s.name for s in tally.screens] == SCREENS
