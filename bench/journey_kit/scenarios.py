@@ -10,8 +10,8 @@
 
 Each answers what its page asks and nothing else: a question the page does
 not ask (the household answered it) is passed over, a choice the page has
-made is left as it is. What a person answers is in the scenario's table,
-by the label the page shows.
+made, or a value it filled in, is left as it is. What a person answers is in
+the scenario's table, by the label the page shows.
 """
 
 from __future__ import annotations
@@ -110,7 +110,9 @@ def walk(page: Page, site: DemoSite, person: Person, today: date) -> ScriptedUse
         user.tap_to(page.get_by_role("link", name="申請内容の確認"), CONFIRMATION)
 
     for label, text in person.given:
-        user.type_into(page.get_by_role("textbox", name=label, exact=True), text)
+        field = page.get_by_role("textbox", name=label, exact=True)
+        if field.input_value() != text:  # a value the page filled in already is left as it is
+            user.type_into(field, text)
     _choose(page, user, person.chosen)
     for label, day in person.dates:
         user.pick_date(page.get_by_label(label, exact=True), day, today)

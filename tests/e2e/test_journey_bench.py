@@ -40,7 +40,8 @@ def demo_site(journey: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 @pytest.mark.parametrize(("scenario", "procedures", "typed"), [
     ("birth", 5, "陽葵ひまり"),  # the child's name and its reading; the hospital's certificate gave the rest
     ("move-within", 1, "北見市北進町2丁目5-8"),  # the new address
-    ("death", 6, "子母、妻"),  # the relationships to the deceased and to the new head; the certificate the rest
+    ("death", 6, "母、妻"),  # the members' relationships to the new head; the register and the certificate
+                          # gave the rest
 ])
 def test_the_benchmarks_person_completes_the_scenario_typing_only_what_no_record_holds(
         journey: Any, demo_site: Any, browser: Browser, scenario: str, procedures: int, typed: str) -> None:

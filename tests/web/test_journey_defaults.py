@@ -39,6 +39,7 @@ from web.test_journey import (  # noqa: F401 - fixtures
 
 DIED = date(2025, 5, 30)
 CHOSEN_FOR_YOU = "あなたに代わって選びました"
+NO_FUNERAL_NO_PENSION = {"q.funeral_held": "false", "q.deceased_received_pension": "false"}
 
 
 def checked(page: str, key: str, value: str) -> bool:
@@ -144,6 +145,33 @@ def test_a_death_comes_with_the_withdrawals_reasons_and_one_relationship_to_the_
     assert checked(page, f"pension-unpaid/{son.deceased}/living_together", "true")  # one household, one livelihood
     assert page.count('name="value:deceased.applicant_relationship"') == 1  # once for the four forms
     assert "applicant_relationship" not in page.replace("deceased.applicant_relationship", "")
+
+
+def test_a_death_of_the_head_comes_with_what_the_register_says_of_the_household(son: Mourner) -> None:
+    page = son.browser.http.get(f"/drafts/{son.start_death(**NO_FUNERAL_NO_PENSION)}").text
+
+    assert checked(page, f"death-registration/{son.deceased}/spouse_status", "living")  # 妻 of the 世帯主
+    assert checked(page, f"death-registration/{son.deceased}/informant_role", "relative_living_together")  # 子
+    assert re.search(r'name="value:deceased.applicant_relationship"[^>]*value="子"', page)
+    assert "住民票に記録された、世帯主とのご関係です" in page
+
+
+def test_a_partner_not_married_or_a_lodger_is_not_taken_for_a_spouse_or_a_relative(
+        app: FastAPI, session: Session, vault: Vault, serving: ServingCatalog,  # noqa: F811
+        authority: CardAuthority, homes: Households, settings: Settings) -> None:  # noqa: F811
+    homes.snapshots()
+    home = homes.household()
+    head = homes.person(home, "世帯主", date(1943, 3, 1), family_name="髙橋", given_name="稔")
+    homes.person(home, "妻(未届)", date(1946, 1, 2), sex="2", family_name="佐々木", given_name="千代")
+    lodger = homes.person(home, "同居人", date(1975, 8, 30), family_name="伊藤", given_name="浩")
+    save_virtual_card(a_card(session, vault, serving, authority, lodger.atena_number), cards_folder(settings))
+    browser = a_browser(app)
+    assert browser.log_in(lodger.atena_number).status_code == 303
+    page = browser.http.get(f"/drafts/{Mourner(browser, head.atena_number).start_death(**NO_FUNERAL_NO_PENSION)}").text
+
+    assert not checked(page, f"death-registration/{head.atena_number}/spouse_status", "living")
+    assert not checked(page, f"death-registration/{head.atena_number}/informant_role", "relative_living_together")
+    assert not re.search(r'name="value:deceased.applicant_relationship"[^>]*value="[^"]', page)
 
 
 def test_the_funeral_date_is_asked_only_once_a_funeral_was_held(son: Mourner) -> None:

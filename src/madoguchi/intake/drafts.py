@@ -45,7 +45,6 @@ from madoguchi.prefill.service import fill_bundle
 from madoguchi.prefill.subject import form_subject
 from madoguchi.registry.purpose import PurposeRegistry
 from madoguchi.rules import Person, evaluate
-from madoguchi.rules.facts import UNREGISTERED
 from madoguchi.vault import Vault
 
 DRAFT_LIFETIME = timedelta(hours=24)
@@ -219,17 +218,9 @@ def _stored(filled: FilledBundle, situation: Situation, catalog: Catalog, vault:
         form["co_signers"] = _co_signers(procedure, situation, form["subject"], catalog)
         form["counter_fallback"] = procedure.signers.counter_fallback
     data["people"] = _people(situation, data["forms"])
-    data["married_to"] = _married_to(situation)
+    # The register's 続柄 of each member (to the head): the confirmation page's defaults read it.
+    data["relationships"] = {m.atena: m.relationship for m in situation.household.members if m.atena}
     return data
-
-
-def _married_to(situation: Situation) -> str | None:
-    """The applicant's husband or wife by marriage, as the register's 続柄 records it (a partner recorded
-    未届 is not married); the confirmation page's defaults use it."""
-    members = situation.household.members
-    if any(m.is_applicant and UNREGISTERED in m.relationship for m in members):
-        return None
-    return next((m.atena for m in members if m.is_applicant_spouse and UNREGISTERED not in m.relationship), None)
 
 
 def _applies(rule: str | None, situation: Situation, subject: Person, catalog: Catalog) -> bool:

@@ -6,10 +6,12 @@ Two kinds, each given only when exactly one answer fits:
   household facts (the guidance read: birth dates, sex, 続柄, insurance,
   income — never names); keyed by question id, which the catalog keeps fixed
   (docs/catalog.md);
-* the choices a form asks on the confirmation page (``default_values``), from
-  the bundle itself: the event, the answers, who applies and what else is
-  filed (a newborn joins National Health Insurance because of the birth);
-  keyed by procedure and field id.
+* the values a form asks on the confirmation page (``default_values``), from
+  the bundle itself: the event, the answers, who applies, what else is filed
+  (a newborn joins National Health Insurance because of the birth) and the
+  register's 続柄 of the household's members, which the draft keeps (parents
+  married: 嫡出子); keyed by procedure and field id, or by the catalog's
+  shared key for a value asked once for several forms.
 
 Either page shows every default with its reason, and the resident can change it.
 """
@@ -24,10 +26,13 @@ from pydantic import JsonValue
 
 from madoguchi.catalog.models import Event, Question
 from madoguchi.rules import HouseholdFacts, Person
+from madoguchi.rules.facts import HEAD, UNREGISTERED, is_spouse_pair
 from madoguchi.web.i18n import N_
 
 FEMALE, MALE = "2", "1"
 NEWBORN = "newborn"
+NOT_KIN = frozenset({"同居人", "縁故者"})
+"""続柄 of members who live in the household without being relatives."""
 
 
 @dataclass(frozen=True)
@@ -127,8 +132,8 @@ class Bundle:
     event: str
     answers: Mapping[str, JsonValue]
     applicant: str
-    married_to: str | None
-    """The applicant's husband or wife by marriage in the household, as the resident register records it."""
+    relationships: Mapping[str, str]
+    """The register's 続柄 (to the head) of each member of the applicant's household, by 宛名番号."""
     filed: frozenset[tuple[str, str]]
     """(procedure, subject) of every application of the bundle."""
 
@@ -142,12 +147,14 @@ def default_values(draft: Mapping[str, Any], answers: Mapping[str, JsonValue]) -
 
     An input filling several fields takes a default only where the rules of those fields agree.
     """
-    bundle = Bundle(str(draft["event"]), answers, str(draft["applicant"]), draft.get("married_to"),
+    bundle = Bundle(str(draft["event"]), answers, str(draft["applicant"]), draft.get("relationships") or {},
                     frozenset((p["id"], p["subject"]) for p in draft["plan"]["procedures"]))
     chosen: dict[str, Default] = {}
     for entry in draft["inputs"]:
-        found = _agreed([rule(bundle, target["subject"]) for target in entry["fields"]
-                         if (rule := VALUE_RULES.get((target["procedure"], target["field"]))) is not None])
+        shared = SHARED_RULES.get(str(entry["key"]))
+        found = shared(bundle, "") if shared is not None else _agreed(
+            [rule(bundle, target["subject"]) for target in entry["fields"]
+             if (rule := VALUE_RULES.get((target["procedure"], target["field"]))) is not None])
         if found is not None:
             chosen[str(entry["key"])] = found
     return chosen
@@ -185,13 +192,61 @@ def _informant(bundle: Bundle, _: str) -> Default | None:
     return None
 
 
+def _married(bundle: Bundle, one: str, other: str, *, to_the_head: bool = False) -> bool:
+    """Whether the register's 続柄 make these two members husband and wife by marriage (a partner recorded
+    未届 is not married); ``to_the_head``: only as 世帯主 and 妻 or 夫, the pair the register cannot mistake
+    (子 and 子の妻 could be another child's wife)."""
+    mine, theirs = bundle.relationships.get(one), bundle.relationships.get(other)
+    if mine is None or theirs is None or one == other or UNREGISTERED in mine + theirs:
+        return False
+    return is_spouse_pair(mine, theirs) and (not to_the_head or HEAD in (mine, theirs))
+
+
+def _kin(relationship: str) -> bool:
+    """A 続柄 that names a relative (not 同居人 or 縁故者, not a partner 未届)."""
+    return relationship not in NOT_KIN and UNREGISTERED not in relationship
+
+
 def _born_in_marriage(bundle: Bundle, _: str) -> Default | None:
-    """The father and mother answered are the applicant and the one the register records them married to: a
-    married couple's child is 嫡出子."""
-    parents = {bundle.answers.get("father"), bundle.answers.get("mother")}
-    if bundle.married_to is None or parents != {bundle.applicant, bundle.married_to}:
+    """The father and mother answered are married, as the register records: their child is 嫡出子."""
+    father, mother = (str(bundle.answers.get(role) or "") for role in ("father", "mother"))
+    if not _married(bundle, father, mother):
         return None
     return Default("legitimate", N_("the father and mother are married, as the resident register records"))
+
+
+def _deceased_head(bundle: Bundle) -> str | None:
+    """The 続柄 of the applicant, when the deceased was the head and the applicant their relative."""
+    deceased = str(bundle.answers.get("deceased") or "")
+    mine = bundle.relationships.get(bundle.applicant, "")
+    if bundle.relationships.get(deceased) != HEAD or deceased == bundle.applicant or not _kin(mine):
+        return None
+    return mine
+
+
+def _spouse_living(bundle: Bundle, _: str) -> Default | None:
+    deceased = str(bundle.answers.get("deceased") or "")
+    if not any(_married(bundle, deceased, member, to_the_head=True) for member in bundle.relationships):
+        return None
+    return Default("living", N_("the husband or wife of the deceased lives in your household"))
+
+
+def _relative_living_together(bundle: Bundle, _: str) -> Default | None:
+    deceased = str(bundle.answers.get("deceased") or "")
+    mine, theirs = (bundle.relationships.get(a, "") for a in (bundle.applicant, deceased))
+    related = (theirs == HEAD and _kin(mine)) or (mine == HEAD and _kin(theirs))
+    if deceased == bundle.applicant or not related:
+        return None
+    return Default("relative_living_together",
+                   N_("you are a relative in the household of the deceased, as the resident register records"))
+
+
+def _relationship_to_deceased_head(bundle: Bundle, _: str) -> Default | None:
+    """The register records each member's 続柄 to the head: to a head who died, that is the applicant's."""
+    mine = _deceased_head(bundle)
+    if mine is None:
+        return None
+    return Default(mine, N_("your relationship to the head of household, as the resident register records"))
 
 
 A_DEATH = N_("you report a death")
@@ -202,6 +257,8 @@ VALUE_RULES: dict[tuple[str, str], ValueRule] = {
     ("child-medical-subsidy", "insurance_kind"): _insured_as_filed,
     ("birth-registration", "informant_role"): _informant,
     ("birth-registration", "legitimacy"): _born_in_marriage,
+    ("death-registration", "spouse_status"): _spouse_living,
+    ("death-registration", "informant_role"): _relative_living_together,
     ("nhi-withdrawal", "reason"): _in_event("death", "death", A_DEATH),
     ("late-elderly-withdrawal", "reason"): _in_event("death", "death", A_DEATH),
     ("ltc-withdrawal", "reason"): _in_event("death", "death", A_DEATH),
@@ -209,3 +266,7 @@ VALUE_RULES: dict[tuple[str, str], ValueRule] = {
     ("pension-unpaid", "living_together"): _in_event(
         "death", True, N_("the deceased lived in your household, as the resident register records")),
 }
+SHARED_RULES: dict[str, ValueRule] = {
+    "deceased.applicant_relationship": _relationship_to_deceased_head,
+}
+"""Defaults of a value the bundle's forms share (the catalog's ``shared`` key), asked once."""
