@@ -327,12 +327,24 @@ def test_the_city_may_authenticate_with_a_private_key_jwt(
     assert resident_sessions(session) == [person.atena_number]
 
 
+def test_the_login_page_offers_the_provider_and_comes_back_to_the_page_asked_for(
+        session: Session, hub: Hub, browser: TestClient, provider: TestProvider) -> None:
+    page = browser.get("/login", params={"next": "/life-events/birth"})
+    assert "デジタル認証アプリでログイン" in page.text
+    assert 'href="/login/oidc?next=%2Flife-events%2Fbirth"' in page.text
+
+    link(session, hub.person().atena_number)
+    answer = browser.get(provider.authorize(begin(browser, next_path="/life-events/birth")))
+    assert answer.status_code == 303 and answer.headers["location"] == "/life-events/birth"
+
+
 def test_without_an_issuer_the_login_is_not_offered(session: Session, app: FastAPI) -> None:
     app.dependency_overrides[get_relying_party] = lambda: None
     browser = TestClient(app, base_url="https://testserver", follow_redirects=False)
     answer = browser.get("/login/oidc")
     assert answer.status_code == 404 and "受け付けていません" in answer.text
     assert "もう一度ログインする" not in answer.text
+    assert "/login/oidc" not in browser.get("/login").text
 
 
 def test_settings_are_off_without_an_issuer_and_complete_with_one(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -70,6 +71,8 @@ from madoguchi.web.confirmation_page import (
 from madoguchi.web.deps import CatalogDep, PurposesDep, SessionDep, SettingsDep, VaultDep
 from madoguchi.web.errors import log_refusal
 from madoguchi.web.i18n import LANG_COOKIE, LANGS, N_, as_lang, gettext, lang_of
+from madoguchi.web.oidc_login import LOGIN_PATH as OIDC_LOGIN_PATH
+from madoguchi.web.oidc_login import RelyingPartyDep
 from madoguchi.web.question_page import answers_from_form, asked_online, question_page, still_asked
 from madoguchi.web.rendering import FormDep, PageRoute, demo_cards_enabled, render_page
 from madoguchi.web.resident import (
@@ -101,13 +104,15 @@ ONE_MORE = N_("With your answers, one more question matters: please answer it.")
 
 
 @router.get(LOGIN_PATH, response_class=HTMLResponse)
-def login_page(request: Request, session: SessionDep, reason: str | None = None,
+def login_page(request: Request, session: SessionDep, party: RelyingPartyDep, reason: str | None = None,
                return_to: Annotated[str | None, Query(alias="next")] = None) -> Response:
-    """Show how to log in with the My Number card, then go on to ``next`` (there at once when logged in)."""
+    """Show the ways to log in — the My Number card, and the identity provider where one is configured — then
+    go on to ``next`` (there at once when logged in)."""
     if current_resident(request, session) is not None:
         return RedirectResponse(local_path(return_to), status_code=303)
     return render_page(request, "journey/login.html", {
-        "notice": LOGIN_NOTICES.get(reason or ""), "reader": with_next("/demo/card-reader", return_to)},
+        "notice": LOGIN_NOTICES.get(reason or ""), "reader": with_next("/demo/card-reader", return_to),
+        "provider": f"{OIDC_LOGIN_PATH}?{urlencode({'next': local_path(return_to)})}" if party is not None else None},
         resident=None)
 
 
