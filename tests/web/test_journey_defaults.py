@@ -8,6 +8,7 @@ son of a household whose head has died, each logged in with a demo card.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -65,21 +66,36 @@ class Mourner:
         return {**as_sent(page), "date": DIED.isoformat(), "q.deceased": self.deceased, **answers}
 
 
+DeathOfAHead = Callable[..., Mourner]
+
+
 @pytest.fixture
-def son(app: FastAPI, session: Session, vault: Vault, serving: ServingCatalog,  # noqa: F811
-        authority: CardAuthority, homes: Households, settings: Settings) -> Mourner:  # noqa: F811
-    homes.snapshots()
-    home = homes.household()
-    head = homes.person(home, "世帯主", date(1943, 3, 1), family_name="髙橋", given_name="稔")
-    homes.person(home, "妻", date(1946, 1, 2), sex="2", family_name="髙橋", given_name="千代")
-    applicant = homes.person(home, "子", date(1975, 8, 30), family_name="髙橋", given_name="浩")
-    homes.person(home, "子の妻", date(1977, 10, 29), sex="2", family_name="髙橋", given_name="直子")
-    homes.late_elderly(head)
-    homes.ltc(head, "2")
-    save_virtual_card(a_card(session, vault, serving, authority, applicant.atena_number), cards_folder(settings))
-    browser = a_browser(app)
-    assert browser.log_in(applicant.atena_number).status_code == 303
-    return Mourner(browser, head.atena_number)
+def death_of_a_head(app: FastAPI, session: Session, vault: Vault, serving: ServingCatalog,  # noqa: F811
+                    authority: CardAuthority, homes: Households, settings: Settings) -> DeathOfAHead:  # noqa: F811
+    """A household whose head, 82, late-elderly and care-insured, has died: his partner and the applicant
+    by the register's 続柄 given, the applicant logged in with a demo card."""
+    def make(*, partner: str, applicant: str, others: tuple[str, ...] = ()) -> Mourner:
+        homes.snapshots()
+        home = homes.household()
+        head = homes.person(home, "世帯主", date(1943, 3, 1), family_name="髙橋", given_name="稔")
+        homes.person(home, partner, date(1946, 1, 2), sex="2", family_name="髙橋", given_name="千代")
+        reporting = homes.person(home, applicant, date(1975, 8, 30), family_name="髙橋", given_name="浩")
+        for relationship in others:
+            homes.person(home, relationship, date(1977, 10, 29), sex="2", family_name="髙橋", given_name="直子")
+        homes.late_elderly(head)
+        homes.ltc(head, "2")
+        save_virtual_card(a_card(session, vault, serving, authority, reporting.atena_number),
+                          cards_folder(settings))
+        browser = a_browser(app)
+        assert browser.log_in(reporting.atena_number).status_code == 303
+        return Mourner(browser, head.atena_number)
+    return make
+
+
+@pytest.fixture
+def son(death_of_a_head: DeathOfAHead) -> Mourner:
+    """The son, living with his parents and his wife."""
+    return death_of_a_head(partner="妻", applicant="子", others=("子の妻",))
 
 
 def test_the_birth_comes_with_the_choices_the_bundle_makes_obvious(father: Browser,  # noqa: F811
@@ -157,20 +173,12 @@ def test_a_death_of_the_head_comes_with_what_the_register_says_of_the_household(
 
 
 def test_a_partner_not_married_or_a_lodger_is_not_taken_for_a_spouse_or_a_relative(
-        app: FastAPI, session: Session, vault: Vault, serving: ServingCatalog,  # noqa: F811
-        authority: CardAuthority, homes: Households, settings: Settings) -> None:  # noqa: F811
-    homes.snapshots()
-    home = homes.household()
-    head = homes.person(home, "世帯主", date(1943, 3, 1), family_name="髙橋", given_name="稔")
-    homes.person(home, "妻(未届)", date(1946, 1, 2), sex="2", family_name="佐々木", given_name="千代")
-    lodger = homes.person(home, "同居人", date(1975, 8, 30), family_name="伊藤", given_name="浩")
-    save_virtual_card(a_card(session, vault, serving, authority, lodger.atena_number), cards_folder(settings))
-    browser = a_browser(app)
-    assert browser.log_in(lodger.atena_number).status_code == 303
-    page = browser.http.get(f"/drafts/{Mourner(browser, head.atena_number).start_death(**NO_FUNERAL_NO_PENSION)}").text
+        death_of_a_head: DeathOfAHead) -> None:
+    lodger = death_of_a_head(partner="妻(未届)", applicant="同居人")
+    page = lodger.browser.http.get(f"/drafts/{lodger.start_death(**NO_FUNERAL_NO_PENSION)}").text
 
-    assert not checked(page, f"death-registration/{head.atena_number}/spouse_status", "living")
-    assert not checked(page, f"death-registration/{head.atena_number}/informant_role", "relative_living_together")
+    assert not checked(page, f"death-registration/{lodger.deceased}/spouse_status", "living")
+    assert not checked(page, f"death-registration/{lodger.deceased}/informant_role", "relative_living_together")
     assert not re.search(r'name="value:deceased.applicant_relationship"[^>]*value="[^"]', page)
 
 
