@@ -211,10 +211,12 @@ def log_in(http: httpx.Client, applicant: Applicant) -> None:
 
 
 class Served:
-    """One uvicorn process serving an ASGI app factory on 127.0.0.1 (a context manager)."""
+    """uvicorn serving an ASGI app factory on 127.0.0.1 (a context manager): one process, or ``workers``
+    processes under uvicorn's supervisor."""
 
-    def __init__(self, factory: str, env: dict[str, str], *, app_dir: Path | None = None, log: Path) -> None:
-        self.factory, self.env, self.app_dir, self.log = factory, env, app_dir, log
+    def __init__(self, factory: str, env: dict[str, str], *, app_dir: Path | None = None, log: Path,
+                 workers: int = 1) -> None:
+        self.factory, self.env, self.app_dir, self.log, self.workers = factory, env, app_dir, log, workers
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -232,6 +234,8 @@ class Served:
                    "--port", str(self.port), "--no-access-log", "--log-level", "warning"]
         if self.app_dir is not None:
             command += ["--app-dir", str(self.app_dir)]
+        if self.workers > 1:
+            command += ["--workers", str(self.workers)]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, env={**os.environ, **self.env}, stdout=log,
                                             stderr=subprocess.STDOUT)
@@ -276,6 +280,15 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds a live process and its live children have used (uvicorn's supervisor and its workers)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return process_cpu(pid) + sum(process_cpu(int(child)) for child in children)
+
+
 def machine_cpu() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine since boot, every core added."""
     parts = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -310,7 +323,7 @@ class CpuMeter:
     _machine: tuple[float, float] = (0.0, 0.0)
 
     def start(self) -> None:
-        self._server = process_cpu(self.server_pid)
+        self._server = tree_cpu(self.server_pid)
         self._backends = {pid: process_cpu(pid) for pid in backend_pids(self.database)}
         self._own = time.process_time()
         self._machine = machine_cpu()
@@ -318,7 +331,7 @@ class CpuMeter:
     def stop(self) -> dict[str, float]:
         own = time.process_time() - self._own
         busy, total = machine_cpu()
-        server = process_cpu(self.server_pid) - self._server
+        server = tree_cpu(self.server_pid) - self._server
         before = self._backends or {}
         backends = sum(max(0.0, process_cpu(pid) - before.get(pid, 0.0)) for pid in backend_pids(self.database))
         return {"server": server, "database": backends, "client": own, "machine_busy": busy - self._machine[0],

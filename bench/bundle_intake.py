@@ -1,7 +1,7 @@
 """Signed bundles accepted over HTTP per second, beside a bare endpoint that only inserts the same rows.
 
 Usage: madoguchi bench bundle_intake [--residents N] [--bundles B] [--clients C]
-       [--backends postgres,sqlite] [--rounds R] [--profile]
+       [--backends postgres,sqlite] [--rounds R] [--workers W] [--profile]
 
 For each backend: a synthetic city of N residents in a scratch database; B
 (+ warm-up) households whose head lives with a wife report a birth. Each head
@@ -9,8 +9,9 @@ gets a virtual My Number card linked to them, a birth draft made from the hub,
 the birth certificate's photo attached, every value the bundle asks for, and
 the card's signature over the content to sign — all before anything is timed.
 Each then logs in with the card (``POST /api/v1/login/challenge`` and
-``/login/card``) on the real app, served by uvicorn in one process on
-127.0.0.1 (no delivery worker in it: a city runs ``madoguchi worker`` apart).
+``/login/card``) on the real app, served by uvicorn on 127.0.0.1 in one
+process, or W worker processes (no delivery worker in it: a city runs
+``madoguchi worker`` apart).
 
 Timed: C clients (threads, one keep-alive httpx connection each) POST the B
 signed bundles to ``/api/v1/bundles`` (session cookie, CSRF token,
@@ -73,13 +74,15 @@ from madoguchi.catalog.directory import ServingCatalog, serving_catalog
 from madoguchi.db.engine import make_engine, transaction
 from madoguchi.db.migrate import upgrade
 from madoguchi.identity.card_authority import CardAuthority
-from madoguchi.identity.card_trust import load_card_trust
+from madoguchi.identity.card_settings import CardSettings
+from madoguchi.identity.card_trust import configured_trust, load_card_trust
 from madoguchi.intake.application_models import Application, ApplicationEvent, Bundle, Draft
 from madoguchi.intake.bundles import submit_bundle
 from madoguchi.intake.card_signature import card_signature_check
 from madoguchi.intake.delivery_models import Delivery
 from madoguchi.intake.references import new_reference
 from madoguchi.intake.sealed_fields import is_sealed
+from madoguchi.settings import Settings
 from madoguchi.sources.importer import import_set
 from madoguchi.sources.synthetic import generate_city
 from madoguchi.vault import Vault, load_vault
@@ -103,6 +106,7 @@ def run(args: list[str]) -> Report:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--backends", default="postgres,sqlite")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes, for both endpoints")
     parser.add_argument("--profile", action="store_true")
     options = parser.parse_args(args)
     report = Report("Bundle intake over HTTP, beside a bare insert of the same rows")
@@ -122,8 +126,9 @@ def run(args: list[str]) -> Report:
         f"{options.residents:,}-resident synthetic city; per backend {options.bundles:,} bundles to each "
         f"endpoint from {options.clients} concurrent clients (threads, one keep-alive connection each), in "
         f"{options.rounds} alternating rounds, after {WARM_UP} warm-up bundles to each")
+    processes = "one process" if options.workers == 1 else f"{options.workers} worker processes (`--workers`)"
     report.notes.append(
-        "served: `uvicorn --factory madoguchi.web.app:create_app`, one process (h11, asyncio loop; the "
+        f"served: `uvicorn --factory madoguchi.web.app:create_app`, {processes} (h11, asyncio loop; the "
         "sync routes run in its thread pool), no delivery worker inside; the floor `bundle_intake:floor_app` "
         "the same way; clients, server and PostgreSQL share the machine's cores")
     report.notes.append(
@@ -134,7 +139,7 @@ def run(args: list[str]) -> Report:
         "Core, executemany), no check")
     report.notes.append(
         "latency: from the client's send to the whole answer read, wall clock; CPU per bundle: the "
-        "server process, the scratch database's PostgreSQL backends, the clients (this process); "
+        "server's processes, the scratch database's PostgreSQL backends, the clients (this process); "
         "others' work: the machine's busy CPU not counted in those three")
     report.notes.append(f"1-minute load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after "
                         "(other engineers' tests run on the same 2 cores and inflate the wall figures)")
@@ -183,8 +188,9 @@ def _measure(report: Report, backend: str, engine: Engine, folder: Path, serving
     database = DATABASE if backend == "postgres" else None
     warm, timed = applicants[:WARM_UP], applicants[WARM_UP:WARM_UP + options.bundles]
     intake, floor = Phase(), Phase()
-    with Served("madoguchi.web.app:create_app", env, log=folder / "intake.log") as real, \
-            Served("bundle_intake:floor_app", env, app_dir=bench_dir(), log=folder / "floor.log") as bare:
+    with Served("madoguchi.web.app:create_app", env, log=folder / "intake.log", workers=options.workers) as real, \
+            Served("bundle_intake:floor_app", env, app_dir=bench_dir(), log=folder / "floor.log",
+                   workers=options.workers) as bare:
         _log_in_all(real.url, applicants[:WARM_UP + options.bundles], options.clients)
         to_real, to_bare = _clients(real, options.clients), _clients(bare, options.clients)
         _drive(real, to_real, "/api/v1/bundles", _requests(warm), database)
@@ -508,7 +514,8 @@ def _route(engine: Engine, folder: Path, serving: ServingCatalog, vault: Vault, 
         assert live is not None
         check_csrf(live.csrf_token, applicant.csrf_token)
         body = BundleRequest.model_validate_json(raw)
-        check = card_signature_check(load_card_trust(folder / "card-ca"), purposes=serving.purposes, vault=vault)
+        trust = configured_trust(Settings(keys_file=folder / "keys.json"), CardSettings(trust_dir=folder / "card-ca"))
+        check = card_signature_check(trust, purposes=serving.purposes, vault=vault)
         catalog = serving.store.current
 
         def work() -> dict[str, Any]:

@@ -6,18 +6,25 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from madoguchi import clock
 from madoguchi.identity.card_authority import CardAuthority
 from madoguchi.identity.card_profile import CertificateKind
 from madoguchi.identity.card_settings import CardSettings
-from madoguchi.identity.card_trust import CardTrustInvalid, configured_trust, load_card_trust
+from madoguchi.identity.card_trust import (
+    CardTrust,
+    CardTrustInvalid,
+    TrustedAuthority,
+    configured_trust,
+    load_card_trust,
+)
 from madoguchi.identity.card_verify import verify_certificate
 from madoguchi.identity.errors import CardCertificateRevoked, CardRevocationUnavailable
 from madoguchi.identity.virtual_card import VirtualCard
 from madoguchi.settings import Settings
 
-from .conftest import CA_MADE, NOW, make_authority
+from .conftest import CA_MADE, NOW, card_from, make_authority
 
 
 def test_the_demo_authoritys_folder_is_a_trust_configuration(authority: CardAuthority, card: VirtualCard) -> None:
@@ -92,3 +99,60 @@ def test_a_configured_folder_is_used_instead_of_the_demo_authority(tmp_path: Pat
     trust = configured_trust(settings, CardSettings(trust_dir=authority.folder))
     assert [t.certificate for t in trust.authorities] == [authority.certificate]
     assert not (tmp_path / "city" / "card-ca").exists()
+
+
+def test_the_configured_trust_is_read_once_while_its_files_are_unchanged(tmp_path: Path,
+                                                                          authority: CardAuthority) -> None:
+    clock.freeze(NOW)
+    authority.crl()
+    settings, card_settings = Settings(keys_file=tmp_path / "city" / "keys.json"), CardSettings(trust_dir=authority.folder)
+    assert configured_trust(settings, card_settings) is configured_trust(settings, card_settings)
+
+
+def test_a_crl_replaced_on_disk_counts_from_the_next_verification(tmp_path: Path, authority: CardAuthority,
+                                                                   card: VirtualCard) -> None:
+    folder = tmp_path / "trust"
+    folder.mkdir()
+    clock.freeze(NOW)
+    shutil.copy(authority.folder / "ca.crt", folder / "jpki.crt")
+    (folder / "jpki.crl").write_bytes(authority.crl().public_bytes(serialization.Encoding.DER))
+    settings, card_settings = Settings(keys_file=tmp_path / "city" / "keys.json"), CardSettings(trust_dir=folder)
+    der = card.signing_certificate_der
+    verify_certificate(der, kind=CertificateKind.SIGNING, trust=configured_trust(settings, card_settings), at=NOW)
+
+    revoked = authority.revoke([card.signing_certificate.serial_number])
+    (folder / "jpki.crl").write_bytes(revoked.public_bytes(serialization.Encoding.DER))  # written over in place
+    for _ in range(2):  # and still refused with the trust kept since
+        with pytest.raises(CardCertificateRevoked):
+            verify_certificate(der, kind=CertificateKind.SIGNING, trust=configured_trust(settings, card_settings),
+                               at=NOW)
+
+
+def test_the_demo_authority_revokes_at_once_and_renews_its_crl_when_due(
+        tmp_path: Path, card_keys: tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey]) -> None:
+    settings = Settings(keys_file=tmp_path / ".madoguchi" / "keys.json")
+    demo = CardSettings(trust_dir=None)
+    clock.freeze(CA_MADE)
+    [first] = configured_trust(settings, demo).authorities
+    authority = CardAuthority.open(tmp_path / ".madoguchi" / "card-ca")
+    card = card_from(authority, card_keys)
+    clock.freeze(NOW)
+    [renewed] = configured_trust(settings, demo).authorities
+    assert first.crl is not None and renewed.crl is not None
+    assert renewed.crl.next_update_utc == NOW + timedelta(days=1) > first.crl.next_update_utc
+    verify_certificate(card.auth_certificate_der, kind=CertificateKind.AUTHENTICATION,
+                       trust=configured_trust(settings, demo), at=NOW)
+    authority.revoke([card.auth_certificate.serial_number])
+    with pytest.raises(CardCertificateRevoked):
+        verify_certificate(card.auth_certificate_der, kind=CertificateKind.AUTHENTICATION,
+                           trust=configured_trust(settings, demo), at=NOW)
+
+
+def test_a_foreign_crl_is_refused_at_every_verification(authority: CardAuthority, card: VirtualCard,
+                                                        tmp_path: Path) -> None:
+    other = make_authority(tmp_path / "other", CA_MADE)
+    clock.freeze(NOW)
+    trust = CardTrust((TrustedAuthority(authority.certificate, other.crl()),))
+    for _ in range(2):
+        with pytest.raises(CardRevocationUnavailable, match="not signed"):
+            verify_certificate(card.auth_certificate_der, kind=CertificateKind.AUTHENTICATION, trust=trust, at=NOW)

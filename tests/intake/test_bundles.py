@@ -15,7 +15,7 @@ from madoguchi import clock
 from madoguchi.catalog.directory import ServingCatalog
 from madoguchi.identity.card_authority import CardAuthority
 from madoguchi.identity.errors import CardSignatureInvalid
-from madoguchi.intake.application_models import Application, ApplicationEvent, Bundle
+from madoguchi.intake.application_models import Application, ApplicationEvent, Attachment, Bundle
 from madoguchi.intake.delivery_models import Delivery
 from madoguchi.intake.drafts import save_values, show_draft
 from madoguchi.intake.intake_errors import (
@@ -104,6 +104,24 @@ def test_the_registered_account_and_the_my_number_are_taken_from_the_hub_and_kep
         assert all(not is_sealed(f["value"]) for f in delivery.payload["fields"])
         assert "1234567" not in str(delivery.payload) and "sealed" not in str(delivery.payload)
     assert claim is None or claim.department == "child-support"
+
+
+def test_the_session_that_submitted_sees_what_was_written_the_photo_with_its_application_and_each_first_status(
+        family: tuple[Resident, Resident, dict[str, object]]) -> None:
+    father, _, answers = family
+    draft = father.draft(**answers)  # type: ignore[arg-type]
+    father.attach(draft, "birth-registration", "birth-certificate")
+    kept = father.session.scalars(select(Attachment)).one()  # held by the session before the submission
+    receipt = father.submit(draft.draft_id, birth_values(draft.filled["inputs"]))
+
+    registration = father.session.scalars(select(Application).where(
+        Application.procedure == "birth-registration")).one()
+    assert kept.application_pk == registration.id
+    assert show_draft(father.session, actor=father.actor, draft_id=draft.draft_id).submitted_bundle == receipt.reference
+    events = father.session.execute(select(ApplicationEvent.application_pk, ApplicationEvent.status,
+                                           ApplicationEvent.actor_id).order_by(ApplicationEvent.id)).all()
+    applications = father.session.scalars(select(Application.id).order_by(Application.id)).all()
+    assert events == [(pk, "received", father.atena) for pk in applications]
 
 
 def test_a_value_the_hub_gave_cannot_be_replaced_by_the_client(

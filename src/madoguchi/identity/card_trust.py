@@ -2,15 +2,19 @@
 
 For the real JPKI the city configures J-LIS's CA certificates and the CRLs it
 fetches as a 署名検証者 / 利用者証明検証者 (``MADOGUCHI_CARD_TRUST_DIR``);
-the demo trusts its own card authority. A trust is a plain value, a few
-small files read: load it for each verification, and a CRL the city has just
-refreshed counts at once.
+the demo trusts its own card authority. A trust is a plain value read from a
+few files; ``configured_trust`` keeps it while those files are unchanged, so
+a request does not parse certificates and check CRL signatures again, and a
+CRL the city has just replaced counts from the next verification on.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,6 +22,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from madoguchi import clock
 from madoguchi.identity.card_authority import CardAuthority, authority_folder
 from madoguchi.identity.card_settings import CardSettings
 from madoguchi.settings import Settings
@@ -38,6 +43,16 @@ class TrustedAuthority:
     crl: x509.CertificateRevocationList | None
     """Its latest CRL as configured; None when none is (then no certificate of it passes)."""
 
+    @cached_property
+    def subject(self) -> x509.Name:
+        """The CA's name, parsed once (``certificate.subject`` parses it at every use)."""
+        return self.certificate.subject
+
+    @cached_property
+    def crl_is_its_own(self) -> bool:
+        """Whether the CA issued its CRL: checked once, as both are immutable values."""
+        return self.crl is not None and signed_by(self.crl, self.certificate)
+
 
 @dataclass(frozen=True)
 class CardTrust:
@@ -46,7 +61,7 @@ class CardTrust:
     def issuer_of(self, certificate: x509.Certificate) -> TrustedAuthority | None:
         """The trusted authority that signed the certificate directly, if any."""
         for authority in self.authorities:
-            if authority.certificate.subject != certificate.issuer:
+            if authority.subject != certificate.issuer:
                 continue
             try:
                 certificate.verify_directly_issued_by(authority.certificate)
@@ -102,10 +117,53 @@ def signed_by(crl: x509.CertificateRevocationList, ca: x509.Certificate) -> bool
 
 
 def configured_trust(settings: Settings, card: CardSettings) -> CardTrust:
-    """The city's configured trust, or — none configured — the demo card authority's (made if absent)."""
-    if card.trust_dir is not None:
-        return load_card_trust(card.trust_dir)
-    return trust_of(CardAuthority.open(authority_folder(settings)))
+    """The city's configured trust, or — none configured — the demo card authority's (made if absent).
+
+    Read again only when a file of its folder has changed or a CRL has reached its next update (when
+    the demo authority re-signs its own); until then, the trust read before.
+    """
+    trust_dir = card.trust_dir
+    if trust_dir is not None:
+        return _kept_or_read(trust_dir, lambda: load_card_trust(trust_dir))
+    folder = authority_folder(settings)
+    return _kept_or_read(folder, lambda: trust_of(CardAuthority.open(folder)))
+
+
+FolderState = tuple[tuple[str, int, int, int], ...]
+"""Each file of a folder: its name, inode, size and modification time (ns)."""
+
+_kept: dict[Path, tuple[FolderState, CardTrust]] = {}
+
+
+def _kept_or_read(folder: Path, read: Callable[[], CardTrust]) -> CardTrust:
+    """The trust kept for the folder if its files are as they were when it was read; else ``read()``.
+
+    The folder is looked at before reading, so a file replaced while it is read makes the next call
+    read again. A file is replaced either by a rename (a new inode) or by writing over it (a new
+    modification time, and mostly a new size).
+    """
+    state = _state(folder)
+    kept = _kept.get(folder)
+    if kept is not None and kept[0] == state and not _crl_due(kept[1], clock.now()):
+        return kept[1]
+    trust = read()
+    _kept[folder] = (state, trust)
+    return trust
+
+
+def _state(folder: Path) -> FolderState:
+    try:
+        with os.scandir(folder) as entries:
+            stats = [(entry.name, entry.stat()) for entry in entries]
+    except (FileNotFoundError, NotADirectoryError):
+        return ()
+    return tuple(sorted((name, stat.st_ino, stat.st_size, stat.st_mtime_ns) for name, stat in stats))
+
+
+def _crl_due(trust: CardTrust, at: datetime) -> bool:
+    """Whether a CRL of the trust has reached its next update (then it is read again, perhaps renewed)."""
+    return any(a.crl is not None and (a.crl.next_update_utc is None or at >= a.crl.next_update_utc)
+               for a in trust.authorities)
 
 
 def _load(path: Path, pem: Callable[[bytes], T], der: Callable[[bytes], T]) -> T:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from madoguchi.identity.card_challenge import use_challenge
 from madoguchi.identity.card_profile import BasicItems, CertificateKind, kind_of, read_basic_items
-from madoguchi.identity.card_trust import CardTrust, TrustedAuthority, signed_by
+from madoguchi.identity.card_trust import CardTrust, TrustedAuthority
 from madoguchi.identity.errors import (
     CardCertificateExpired,
     CardCertificateInvalid,
@@ -145,7 +145,7 @@ def _check_revocation(certificate: x509.Certificate, authority: TrustedAuthority
     crl = authority.crl
     if crl is None:
         raise CardRevocationUnavailable("no revocation list is configured for the certificate's authority")
-    if not signed_by(crl, authority.certificate):
+    if not authority.crl_is_its_own:
         raise CardRevocationUnavailable("the revocation list is not signed by the certificate's authority")
     next_update = crl.next_update_utc
     if next_update is None or at >= next_update:

@@ -20,8 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import JsonValue
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from madoguchi import clock
@@ -31,6 +30,7 @@ from madoguchi.guidance.language import say
 from madoguchi.intake.acting import Relation, may_act_for
 from madoguchi.intake.application_models import Application, Attachment, Bundle, Draft
 from madoguchi.intake.attachments import attachments_of, signed_attachments
+from madoguchi.intake.bundle_rows import NewApplication, NewBundle, write_bundle
 from madoguchi.intake.cosign import CoSignLink, request_co_signatures
 from madoguchi.intake.drafts import (
     check_inputs,
@@ -39,7 +39,6 @@ from madoguchi.intake.drafts import (
     open_draft,
     values_invalid,
 )
-from madoguchi.intake.history import record_status
 from madoguchi.intake.intake_errors import (
     AlreadyOpen,
     AlreadySubmitted,
@@ -48,12 +47,15 @@ from madoguchi.intake.intake_errors import (
     SignatureInvalid,
 )
 from madoguchi.intake.references import new_reference
-from madoguchi.intake.routing import deliver_application
 from madoguchi.intake.sealed_fields import hint, seal_value
 from madoguchi.intake.signing import CardSignature, SignatureCheck, bundle_content, digest
 from madoguchi.intake.status import LABELS_JA, ApplicationStatus
 from madoguchi.intake.values import Checked
 from madoguchi.vault import Vault
+
+_BY_DIGEST = select(Bundle.reference).where(Bundle.content_digest == bindparam("digest"))
+_OPEN = (select(Application.open_key, Application.reference, Application.status)
+         .where(Application.open_key.in_(bindparam("keys", expanding=True))))
 
 
 @dataclass(frozen=True)
@@ -101,45 +103,27 @@ def submit_bundle(session: Session, *, actor: Actor, catalog: Catalog, vault: Va
     if signer.atena_number != draft.applicant:
         raise SignatureInvalid("the card that signed is not the applicant's: sign with your own My Number card")
     content_digest = digest(content)
-    earlier = session.scalar(select(Bundle.reference).where(Bundle.content_digest == content_digest))
+    earlier = session.scalar(_BY_DIGEST, {"digest": content_digest})
     if earlier is not None:
         raise AlreadySubmitted(f"this bundle was already submitted as {earlier}")
     _check_acting(catalog, draft)
     _check_none_open(session, catalog, draft)
     now = clock.now()
-    bundle = Bundle(reference=new_reference(), draft_pk=draft.id, applicant=draft.applicant, event=draft.event,
-                    event_date=draft.event_date, content_digest=content_digest, submitted_at=now, lang=draft.lang,
-                    signature={"algorithm": "RS256", "value": signature.value, "issuer": signer.issuer,
-                               "serial": signer.serial})
-    session.add(bundle)
-    session.flush()
+    bundle = NewBundle(reference=new_reference(), draft_pk=draft.id, applicant=draft.applicant, event=draft.event,
+                       event_date=draft.event_date, content_digest=content_digest, submitted_at=now,
+                       lang=draft.lang, signature={"algorithm": "RS256", "value": signature.value,
+                                                   "issuer": signer.issuer, "serial": signer.serial})
     forms = draft.filled["forms"]
-    rows = [_application(bundle, draft, form, given, catalog, vault, now) for form in forms]
-    session.add_all(rows)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        raise AlreadyOpen("an application of this bundle was submitted a moment ago in another bundle; "
-                          "look at your applications") from None
-    applications, links = [], []
-    for form, application in zip(forms, rows, strict=True):
-        for attachment in attachments:
-            if (attachment.procedure, attachment.subject) == (form["procedure"], form["subject"]):
-                attachment.application_pk = application.id
-        links += request_co_signatures(session, application, form, now)
-        record_status(session, application, actor=actor, at=now)
-        if application.status == ApplicationStatus.RECEIVED:
-            deliver_application(session, application, bundle)
-        applications.append({"reference": application.reference, "procedure": application.procedure,
-                             "name": form["name"], "subject": application.subject,
-                             "department": application.department, "department_name": form["department_name"],
-                             "status": application.status,
-                             "status_label": LABELS_JA[ApplicationStatus(application.status)],
-                             "deadline": application.deadline.isoformat() if application.deadline else None})
-    draft.submitted_bundle = bundle.reference
+    applications = [_application(draft, form, given, vault) for form in forms]
+    keys = write_bundle(session, draft=draft, attachments=attachments, bundle=bundle, applications=applications,
+                        actor=actor)
+    links: list[CoSignLink] = []
+    for form, application in zip(forms, applications, strict=True):
+        if form["co_signers"]:
+            links += request_co_signatures(session, keys[application.reference], application.reference, form, now)
     session.flush()
-    return SubmittedBundle(bundle.reference, now, applications, links)
+    receipts = [_receipt(form, application) for form, application in zip(forms, applications, strict=True)]
+    return SubmittedBundle(bundle.reference, now, receipts, links)
 
 
 def open_key(draft: Draft, procedure: str, subject: str) -> str:
@@ -176,25 +160,31 @@ def _check_acting(catalog: Catalog, draft: Draft) -> None:
 
 def _check_none_open(session: Session, catalog: Catalog, draft: Draft) -> None:
     keys = {open_key(draft, form["procedure"], form["subject"]): form for form in draft.filled["forms"]}
-    for application in session.scalars(select(Application).where(Application.open_key.in_(keys))):
-        form = keys[application.open_key or ""]
-        raise AlreadyOpen(f"{form['name']} for {form['subject']} is already open as {application.reference} "
-                          f"({LABELS_JA[ApplicationStatus(application.status)]}); follow or correct that one")
+    for key, reference, status in session.execute(_OPEN, {"keys": list(keys)}):
+        form = keys[key or ""]
+        raise AlreadyOpen(f"{form['name']} for {form['subject']} is already open as {reference} "
+                          f"({LABELS_JA[ApplicationStatus(status)]}); follow or correct that one")
 
 
-def _application(bundle: Bundle, draft: Draft, form: Mapping[str, Any], given: Mapping[str, Checked],
-                 catalog: Catalog, vault: Vault, now: datetime) -> Application:
+def _application(draft: Draft, form: Mapping[str, Any], given: Mapping[str, Checked],
+                 vault: Vault) -> NewApplication:
     planned = {(p["id"], p["subject"]): p for p in draft.filled["plan"]["procedures"]}
     deadline = planned.get((form["procedure"], form["subject"]), {}).get("deadline")
     status = ApplicationStatus.AWAITING_SIGNATURES if form["co_signers"] else ApplicationStatus.RECEIVED
-    subject = form["subject"]
-    return Application(
-        reference=new_reference(), bundle_pk=bundle.id, procedure=form["procedure"], subject=subject,
-        subject_atena=subject if subject.isdigit() else None, department=form["department"], status=status,
-        open_key=open_key(draft, form["procedure"], subject),
+    return NewApplication(
+        reference=new_reference(), procedure=form["procedure"], subject=form["subject"],
+        department=form["department"], status=status, open_key=open_key(draft, form["procedure"], form["subject"]),
         deadline=date.fromisoformat(deadline) if deadline else None,
-        fields=[_filled(f, given, vault) for f in form["fields"]],
-        evidence=form["evidence"], correction=None, created_at=now, updated_at=now)
+        fields=[_filled(f, given, vault) for f in form["fields"]], evidence=form["evidence"])
+
+
+def _receipt(form: Mapping[str, Any], application: NewApplication) -> dict[str, Any]:
+    """An application as the resident's receipt lists it."""
+    return {"reference": application.reference, "procedure": application.procedure, "name": form["name"],
+            "subject": application.subject, "department": application.department,
+            "department_name": form["department_name"], "status": application.status.value,
+            "status_label": LABELS_JA[application.status],
+            "deadline": application.deadline.isoformat() if application.deadline else None}
 
 
 def _filled(field: Mapping[str, Any], given: Mapping[str, Checked], vault: Vault) -> dict[str, Any]:

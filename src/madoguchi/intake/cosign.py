@@ -145,17 +145,18 @@ def _open_request(session: Session, token: str, *,
     return row, application, bundle
 
 
-def request_co_signatures(session: Session, application: Application, form: Mapping[str, Any],
-                           now: datetime) -> list[CoSignLink]:
+def request_co_signatures(session: Session, application_pk: int, reference: str, form: Mapping[str, Any],
+                          now: datetime) -> list[CoSignLink]:
+    """A link for each co-signer the form needs, for the application just made."""
     links = []
     for signer in form["co_signers"]:
         for position in range(1, signer["count"] + 1):
             token = secrets.token_urlsafe(24)
             expires = now + CO_SIGNATURE_LIFETIME
-            session.add(CoSignature(application_pk=application.id, role=signer["role"], position=position,
+            session.add(CoSignature(application_pk=application_pk, role=signer["role"], position=position,
                                     min_age=signer["min_age"], token_hash=token_hash(token), requested_at=now,
                                     expires_at=expires))
-            links.append(CoSignLink(application.reference, signer["role"], position, token, expires))
+            links.append(CoSignLink(reference, signer["role"], position, token, expires))
     return links
 
 

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import JsonValue
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from madoguchi import clock
@@ -123,9 +123,12 @@ def save_values(session: Session, *, actor: Actor, catalog: Catalog, vault: Vaul
     return view_of(draft)
 
 
+_BY_ID = select(Draft).where(Draft.draft_id == bindparam("draft_id"))
+_BY_ID_LOCKED = _BY_ID.with_for_update()
+
+
 def find_draft(session: Session, *, actor: Actor, draft_id: uuid.UUID, for_update: bool = False) -> Draft:
-    query = select(Draft).where(Draft.draft_id == draft_id)
-    draft = session.scalar(query.with_for_update() if for_update else query)
+    draft = session.scalar(_BY_ID_LOCKED if for_update else _BY_ID, {"draft_id": draft_id})
     if draft is None:
         raise DraftNotFound(f"no draft {draft_id}")
     if draft.applicant != actor.id or actor.kind != "resident":

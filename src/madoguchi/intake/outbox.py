@@ -31,12 +31,18 @@ from madoguchi.intake.errors import DeliveryNotFound, DeliveryNotReplayable
 def enqueue_delivery(session: Session, *, department: str, kind: str, payload: dict[str, Any],
                      delivery_id: uuid.UUID | None = None) -> Delivery:
     """Add a delivery to the caller's transaction (never committed here), due at once."""
-    now = clock.now()
-    delivery = Delivery(delivery_id=delivery_id or uuid.uuid4(), department=department, kind=kind,
-                        payload=payload, status=DeliveryStatus.PENDING, created_at=now, queued_at=now,
-                        next_attempt_at=now, attempts=0, round_attempts=0)
+    delivery = Delivery(**delivery_row(department=department, kind=kind, payload=payload, now=clock.now(),
+                                       delivery_id=delivery_id))
     session.add(delivery)
     return delivery
+
+
+def delivery_row(*, department: str, kind: str, payload: dict[str, Any], now: datetime,
+                 delivery_id: uuid.UUID | None = None) -> dict[str, Any]:
+    """A new delivery's columns, due at ``now``: for ``enqueue_delivery``, or for many inserted at once."""
+    return {"delivery_id": delivery_id or uuid.uuid4(), "department": department, "kind": kind,
+            "payload": payload, "status": DeliveryStatus.PENDING, "created_at": now, "queued_at": now,
+            "next_attempt_at": now, "attempts": 0, "round_attempts": 0}
 
 
 @dataclass(frozen=True)

