@@ -46,6 +46,8 @@ OWN_RULES = [
     Case("subject.atena != '' && !household.exists(m, m.atena == subject.atena) || reached(subject, 30)",
          "spouse"),
     Case("claimant.child_allowance_recipient == answers.revision", "claimant"),
+    Case("household.exists_one(n, reached(n, 18) && deceased.atena == n.atena) "
+         "|| !household.exists(n, n.atena == applicant.atena && n.nhi)", "deceased"),
     Case("person.atena == applicant.atena || reached(person, 20) && !reached(person, 60)", "person"),
     Case("former_spouse.child_allowance_recipient && answers.stay && subject.is_applicant_spouse",
          "former_spouse"),

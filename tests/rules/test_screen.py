@@ -4,11 +4,19 @@ import re
 from datetime import date
 
 import pytest
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from madoguchi.registry.models import RESIDENTS_BY_HOUSEHOLD
 from madoguchi.rules.errors import AnswerInvalid, RuleNotScreenable
-from madoguchi.rules.screen import screen, screen_household, screen_query
+from madoguchi.rules.screen import (
+    WHOLE_CITY_SETTINGS,
+    screen,
+    screen_household,
+    screen_query,
+    whole_city_settings,
+)
 from madoguchi.rules.tables import IncomeTable
 
 from .factories import Allowance, City, Member
@@ -114,6 +122,23 @@ def test_screening_agrees_with_the_python_decision_for_each_household(session: S
     assert found == python and found
 
 
+@pytest.mark.parametrize("rule", [
+    "household.exists(m, m.atena == subject.atena && m.nhi)",
+    "household.exists_one(m, reached(m, 18) && m.atena == applicant.atena)",
+    "!household.exists(m, m.atena == subject.atena)",
+    "household.exists(m, subject.atena == m.atena && !m.is_applicant && reached(m, 18))",
+])
+def test_a_quantifier_pinned_to_a_member_is_decided_for_that_member_alone(session: Session, rule: str) -> None:
+    city = town()
+    city.write(session)
+    found = screen(session, rule, event_date=ON, subjects_selector="household")
+    python = sorted(m.atena for m in city.members if m.status == "1" and screen_household(
+        rule, city.household(m, ON), subjects_selector="household"))
+    assert found == python
+    query = screen_query(rule, event_date=ON, subjects_selector="household")
+    assert str(query).count("EXISTS") <= 1  # the subject's, none for the quantifier
+
+
 def test_a_move_in_cannot_be_screened() -> None:
     with pytest.raises(RuleNotScreenable):
         screen_query("reached(subject, 65)", event_date=ON, subjects_selector="movers",
@@ -133,3 +158,30 @@ def test_the_sql_compares_birth_dates_with_constants_and_has_no_date_arithmetic(
         text = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
         assert "'2010-04-02'" in text and "'2019-04-01'" in text  # compulsory school age
         assert not re.search(r"(?i)\b(julianday|strftime|interval|extract|age|date_part|date)\s*\(", text)
+
+
+def test_the_migrations_index_the_current_residents_by_household(engine: Engine) -> None:
+    indexes = {index["name"]: index for index in inspect(engine).get_indexes("juki_records")}
+    index = indexes[RESIDENTS_BY_HOUSEHOLD.name]
+    assert index["column_names"] == ["household_number"]
+    if engine.dialect.name == "postgresql":  # the columns the rules read ride along in the index
+        assert set(index["dialect_options"]["postgresql_include"]) >= {"atena_number", "birth_date",
+                                                                       "support_measure"}
+
+
+def test_the_screening_settings_hold_for_the_statement_and_are_put_back(session: Session) -> None:
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        pytest.skip("settings of PostgreSQL")
+    connection.execute(text("SET LOCAL work_mem = '5MB'"))
+
+    def current() -> dict[str, str]:
+        return {name: connection.execute(text("SELECT current_setting(:n)"), {"n": name}).scalar_one()
+                for name in WHOLE_CITY_SETTINGS}
+    before = current()
+    with whole_city_settings(connection):
+        assert current() == WHOLE_CITY_SETTINGS
+    assert current() == before and before["work_mem"] == "5MB"
+    town().write(session)
+    assert screen(session, "applicant.nhi", event_date=ON)
+    assert current() == before

@@ -131,6 +131,20 @@ class JukiRecord(VersionedRecord):
     """支援措置 (DV/stalker support): shown to no one but the person and authorised staff."""
 
 
+RESIDENTS_BY_HOUSEHOLD = Index(
+    "ix_juki_records_residents_by_household", JukiRecord.household_number,
+    postgresql_include=["atena_number", "birth_date", "relationship", "support_measure", "sex", "resident_kind"],
+    postgresql_where=text("valid_to IS NULL AND status = '1'"),
+    sqlite_where=text("valid_to IS NULL AND status = '1'"))
+"""The current residents in household order, with every column a screening rule reads.
+
+Screening reads the whole city as applicants and joins each with the members
+of their household: from this index (a fraction of the table's size, whose
+rows carry names and addresses) both sides come in household order without
+touching the table, and a household's members are one index probe.
+"""
+
+
 class TaxRecord(VersionedRecord):
     """個人住民税: one person and fiscal year."""
 

@@ -4,12 +4,13 @@ A person is a source of facts: a row of ``juki_records`` (an alias; the
 candidate applicant, a household member a quantifier ranges over, an
 answer-named person), a fixed `Person` not in the hub (the newborn, a spouse
 from elsewhere), or nobody (an answer that names no one: every fact NULL).
-Each field becomes what `facts.build_household` computes, stated in SQL:
-insurance as ``EXISTS`` on the current record in force on the event date,
-amounts as correlated scalar subqueries with their defaults. Every date rule
-of law is a comparison of ``birth_date`` with a bound computed here from the
-event date (`lawdates`), so the SQL carries no date arithmetic and is the same
-on SQLite and PostgreSQL.
+Each field becomes what `facts.build_household` computes, stated in SQL over
+records LEFT JOINed to the person (`HubPerson`): insurance as the presence of
+the current record in force on the event date, amounts as the latest tax
+record's columns with their defaults. Every date rule of law is a comparison
+of ``birth_date`` with a bound computed here from the event date
+(`lawdates`), so the SQL carries no date arithmetic and is the same on SQLite
+and PostgreSQL.
 
 A rule's unknowns are NULL: SQL's three-valued logic is CEL's error absorption
 for ``&&``, ``||`` and ``!``; for the rest (``? :``, ``exists``, ``all``,
@@ -182,6 +183,10 @@ def compile_node(node: t.Node, scope: SqlScope) -> Sql:
             inner = compile_node(item, scope)
             return Sql(inner.expr.in_(sorted(values, key=str)), inner.nullable)
         case t.Quantifier(kind, var, body):
+            pinned = _pinned(var, body, scope) if kind != "all" else None
+            if pinned is not None:
+                member, rest = pinned
+                return compile_node(rest, scope.with_person(var, member))
             return _quantifier(kind, var, body, scope)
         case t.Count(var, body):
             return _count(var, body, scope)
@@ -243,10 +248,9 @@ def _hub_field(person: HubPerson, name: str, scope: SqlScope) -> ColumnElement[A
                       for mine, theirs in sorted(SPOUSE_PAIRS)))
         return and_(row.c.atena_number != applicant.c.atena_number, pairs)
     if name in ("nhi", "late_elderly"):
-        insured = _record(person, name)
-        return and_(insured.c.id.is_not(None), _in_force(insured.c.acquired_on, insured.c.lost_on, on))
+        return _present(_insured(person, name, on))
     if name == "ltc":
-        return _record(person, "ltc").c.id.is_not(None)
+        return _present(_record(person, "ltc"))
     if name == "care_level":
         care = _record(person, "ltc")
         return _while(or_(care.c.certified_until.is_(None), care.c.certified_until >= on), care.c.care_level)
@@ -256,13 +260,23 @@ def _hub_field(person: HubPerson, name: str, scope: SqlScope) -> ColumnElement[A
     if name in ("child_allowance_recipient", "child_allowance_child"):
         role = (ChildAllowanceRecord.recipient_atena if name == "child_allowance_recipient"
                 else ChildAllowanceRecord.child_atena)
-        return _allowances(person, role, on).c.atena_number.is_not(None)
+        return _present(_allowances(person, role, on))
     if name in _TAX_COLUMNS:
         column, default = _TAX_COLUMNS[name]
         return func.coalesce(_record(person, "tax").c[column], _literal(default))
     if name in ("employer_insurance", "public_servant"):
         return false()  # only movers (not in the hub) carry these
     raise AssertionError(f"field {name} has no SQL")
+
+
+def _present(record: NamedFromClause) -> ColumnElement[bool]:
+    """A record LEFT JOINed on its ``atena_number`` was found.
+
+    Tested on the join column, not the id: a join on it never matches a NULL,
+    so the database knows a NULL there means no record, and plans
+    ``IS NOT NULL`` as a join and ``IS NULL`` as an anti-join.
+    """
+    return record.c.atena_number.is_not(None)
 
 
 def _while(holds: ColumnElement[bool], code: Any) -> ColumnElement[Any]:
@@ -283,6 +297,18 @@ def _record(person: HubPerson, system: str) -> NamedFromClause:
         condition = record.c.valid_to.is_(None)
         return and_(condition, _latest_year(record)) if system == "tax" else condition
     return person.joined(system, table.alias, current)
+
+
+def _insured(person: HubPerson, system: str, on: date) -> NamedFromClause:
+    """The person's current record of an insurance, joined only where it is in force on ``on``.
+
+    The insurance is then the record's presence, tested on the column joined
+    on (`_present`), and a test of the dates after an outer join is one
+    the database estimates to keep almost nothing, choosing its plan for that.
+    """
+    def in_force(record: NamedFromClause) -> ColumnElement[bool]:
+        return and_(record.c.valid_to.is_(None), _in_force(record.c.acquired_on, record.c.lost_on, on))
+    return person.joined(system, _ONE_PER_PERSON[system].__table__.alias, in_force)
 
 
 def _latest_year(tax: NamedFromClause) -> ColumnElement[bool]:
@@ -389,6 +415,42 @@ def household_select(member: HubPerson, scope: SqlScope, *columns: Any) -> Selec
     """
     return (select(*(columns or (member.row.c.id,))).select_from(member.from_clause())
             .where(visible_member(member.row, scope.applicant.row)).correlate_except(member.row))
+
+
+def _pinned(var: str, body: t.Node, scope: SqlScope) -> tuple[HubPerson, t.Node] | None:
+    """The hub person an ``exists``/``exists_one`` body pins its member to, and the body without the pin.
+
+    A conjunct ``m.atena == p.atena`` leaves one member to range over when
+    ``p`` is a hub person: every hub person of a screening is a member of the
+    applicant's household the applicant sees, and a 宛名番号 is one current
+    row. For every other member the body is false whatever the rest says
+    (CEL's ``false && error`` is false), so the quantifier is the rest of the
+    body for ``p``: no subquery, which the database would run once per row.
+    """
+    for conjunct in _conjuncts(body):
+        match conjunct:
+            case t.Compare("==", t.Field(a, "atena"), t.Field(b, "atena")) if var in (a, b) and a != b:
+                other = scope.persons.get(b if a == var else a)
+                if isinstance(other, HubPerson):
+                    return other, _replaced(body, conjunct, t.Literal(True))
+    return None
+
+
+def _conjuncts(node: t.Node) -> Iterator[t.Node]:
+    if isinstance(node, t.And):
+        yield from _conjuncts(node.left)
+        yield from _conjuncts(node.right)
+    else:
+        yield node
+
+
+def _replaced(node: t.Node, conjunct: t.Node, by: t.Node) -> t.Node:
+    """``node`` with ``conjunct`` (one of its conjuncts, by identity) replaced ``by``."""
+    if node is conjunct:
+        return by
+    if isinstance(node, t.And):
+        return t.And(_replaced(node.left, conjunct, by), _replaced(node.right, conjunct, by))
+    return node
 
 
 def _quantifier(kind: str, var: str, body_node: t.Node, scope: SqlScope) -> Sql:
