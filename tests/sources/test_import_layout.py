@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect
+import pytest
+from sqlalchemy import Engine, func, inspect, select
 
-from madoguchi.registry.models import SYSTEM_TABLES
+from madoguchi.registry.models import SYSTEM_TABLES, JukiRecord
+from madoguchi.sources import apply
+from madoguchi.sources.errors import UnreadableSet
 from madoguchi.sources.importer import import_set
 from madoguchi.sources.layout import LAYOUTS
 from madoguchi.sources.synthetic import layout as synthetic_layout
 from madoguchi.vault import Vault
 
-from .export_sets import person, write_set
+from .export_sets import person, tax, write_set
 
 VERSIONING = {"id", "valid_from", "valid_to", "end_reason", "import_id", "row_hash"}
 
@@ -28,13 +31,56 @@ def test_layout_columns_are_the_ones_the_synthetic_city_writes() -> None:
         synthetic_layout.COLUMNS
 
 
-def test_first_load_leaves_every_index_in_place(clean_engine: Engine, vault: Vault, tmp_path: Path) -> None:
-    def indexes() -> dict[str, list[str]]:
-        inspector = inspect(clean_engine)
-        return {name: sorted(i["name"] or "" for i in inspector.get_indexes(name))
-                for name in ("juki_records", "tax_records")}
+def keys_and_indexes(engine: Engine) -> dict[str, tuple[list[str], list[str]]]:
+    """Each record table's index names and foreign keys, as the database holds them now."""
+    inspector = inspect(engine)
+    return {model.__tablename__: (
+        sorted(i["name"] or "" for i in inspector.get_indexes(model.__tablename__)),
+        sorted(f"{k['name']}: {k['constrained_columns']} -> {k['referred_table']}"
+               for k in inspector.get_foreign_keys(model.__tablename__)),
+    ) for model in SYSTEM_TABLES.values()}
 
-    before = indexes()
-    import_set(clean_engine, write_set(tmp_path / "set", {"juki.csv": [person(1)]}), vault=vault)
 
-    assert indexes() == before and "uq_juki_records_current" in before["juki_records"]
+def test_first_load_leaves_every_index_and_foreign_key_in_place(clean_engine: Engine, vault: Vault,
+                                                                tmp_path: Path) -> None:
+    before = keys_and_indexes(clean_engine)
+    import_set(clean_engine, write_set(tmp_path / "set", {"juki.csv": [person(1)], "tax.csv": [tax(1)]}),
+               vault=vault)
+
+    assert keys_and_indexes(clean_engine) == before
+    juki_indexes, juki_keys = before["juki_records"]
+    assert "uq_juki_records_current" in juki_indexes and any("import_runs" in key for key in juki_keys)
+
+
+def test_a_first_load_failing_after_its_resident_register_leaves_indexes_and_keys_in_place(
+        clean_engine: Engine, vault: Vault, tmp_path: Path) -> None:
+    folder = write_set(tmp_path / "set", {"juki.csv": [person(1)], "tax.csv": [tax(1)]})
+    tax_file = folder / "tax.csv"  # read only once juki.csv is applied, its indexes rebuilt
+    tax_file.write_bytes(tax_file.read_bytes() + "あ".encode("shift_jis") + b"\n")
+    before = keys_and_indexes(clean_engine)
+
+    with pytest.raises(UnreadableSet, match="tax.csv"):
+        import_set(clean_engine, folder, vault=vault)
+
+    assert keys_and_indexes(clean_engine) == before
+    assert record_count(clean_engine) == 0
+
+
+def test_a_first_load_failing_with_its_indexes_dropped_leaves_them_in_place(
+        clean_engine: Engine, vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(apply, "_insert_new", fail)
+    before = keys_and_indexes(clean_engine)
+
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        import_set(clean_engine, write_set(tmp_path / "set", {"juki.csv": [person(1)]}), vault=vault)
+
+    assert keys_and_indexes(clean_engine) == before
+    assert record_count(clean_engine) == 0
+
+
+def record_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(JukiRecord)).scalar_one()

@@ -3,8 +3,8 @@
 * in a full set, a key carried by more than one row (every carrier is refused:
   the hub cannot know which is right);
 * a row of another system whose person is not in the resident register once
-  this set's juki.csv is applied (an orphan);
-* a qualification that starts before the person's birth.
+  this set's juki.csv is applied (an orphan), or whose qualification starts
+  before that person's birth — both found by one join with the register.
 
 Each finds the offending rows' lines, gives each a reason and records it in
 the rejects table; the staging row is then marked refused, so it is neither
@@ -14,10 +14,10 @@ even if a whole file is refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import groupby, islice
 
-from sqlalchemy import Connection, Table, and_, exists, insert, select, update
+from sqlalchemy import Connection, Table, and_, exists, func, insert, or_, select, update
 
 from madoguchi.identifiers import NumberingScheme
 from madoguchi.registry.models import JukiRecord
@@ -32,12 +32,12 @@ Reject = tuple[int, str]
 
 
 def duplicate_keys(conn: Connection, stage: Table, layout: FileLayout) -> Iterator[Reject]:
-    other = stage.alias("other")
     key = [stage.c[name] for name in layout.key]
+    repeated = (select(*key).where(*(k.is_not(None) for k in key))
+                .group_by(*key).having(func.count() > 1).subquery("repeated"))
     query = (
         select(stage.c.line, stage.c.reason.is_(None).label("fresh"), *key)
-        .where(*(k.is_not(None) for k in key),
-               exists().where(*(other.c[k.key] == k for k in key), other.c.line != stage.c.line))
+        .join(repeated, and_(*(repeated.c[k.key] == k for k in key)))
         .order_by(*key, stage.c.line)
     )
     rows = conn.execute(query.execution_options(yield_per=BATCH))
@@ -51,36 +51,40 @@ def duplicate_keys(conn: Connection, stage: Table, layout: FileLayout) -> Iterat
         yield from ((row.line, reason) for row in carriers if row.fresh)
 
 
-def orphans(conn: Connection, stage: Table, person: str, scheme: NumberingScheme) -> Iterator[Reject]:
-    """Rows naming, in column ``person``, someone the resident register does not hold."""
+def unknown_or_unborn(conn: Connection, stage: Table, person: str, dates: Sequence[str],
+                      scheme: NumberingScheme) -> Iterator[Reject]:
+    """Rows naming, in column ``person``, someone the resident register does not hold (an
+    orphan), or whose date columns ``dates`` precede that person's birth.
+
+    One join with the register per person column finds both.
+    """
     juki = JukiRecord.__table__
+    resident = juki.c.atena_number.is_not(None).label("resident")
+    too_early = [and_(stage.c[name].is_not(None), stage.c[name] < juki.c.birth_date) for name in dates]
     query = (
-        select(stage.c.line, stage.c[person])
+        select(stage.c.line, stage.c[person], resident, juki.c.birth_date, *(stage.c[name] for name in dates))
+        .outerjoin(juki, and_(juki.c.atena_number == stage.c[person], juki.c.valid_to.is_(None)))
         .where(stage.c.reason.is_(None), stage.c.op == "upsert",
-               ~exists().where(juki.c.atena_number == stage.c[person], juki.c.valid_to.is_(None)))
-        .order_by(stage.c.line)
-    )
-    for line, number in conn.execute(query.execution_options(yield_per=BATCH)):
-        problem = number_problem(number, scheme)
-        if problem is not None:
-            yield line, f"{person} {number}: {problem}"
-        else:
-            yield line, (f"{person} {number} is not in the resident register "
-                         "(neither in this set's juki.csv nor in the hub)")
-
-
-def before_birth(conn: Connection, stage: Table, column: str, person: str) -> Iterator[Reject]:
-    """Rows whose date ``column`` precedes the birth of the person in column ``person``."""
-    juki = JukiRecord.__table__
-    query = (
-        select(stage.c.line, stage.c[column], juki.c.birth_date)
-        .join(juki, and_(juki.c.atena_number == stage.c[person], juki.c.valid_to.is_(None)))
-        .where(stage.c.reason.is_(None), stage.c.op == "upsert", stage.c[column] < juki.c.birth_date)
+               or_(juki.c.atena_number.is_(None), *too_early))
         .order_by(stage.c.line)
     )
     whose = "the person's birth" if person == "atena_number" else f"the birth of {person}"
-    for line, when, born in conn.execute(query.execution_options(yield_per=BATCH)):
-        yield line, f"{column} {when}: is before {whose} ({born})"
+    for line, number, is_resident, born, *values in conn.execute(query.execution_options(yield_per=BATCH)):
+        if not is_resident:
+            yield line, _orphan_reason(person, number, scheme)
+            continue
+        early = [f"{name} {value}: is before {whose} ({born})"
+                 for name, value in zip(dates, values, strict=True)
+                 if value is not None and born is not None and value < born]
+        yield line, "; ".join(early)
+
+
+def _orphan_reason(person: str, number: str, scheme: NumberingScheme) -> str:
+    problem = number_problem(number, scheme)
+    if problem is not None:
+        return f"{person} {number}: {problem}"
+    return (f"{person} {number} is not in the resident register "
+            "(neither in this set's juki.csv nor in the hub)")
 
 
 def record_rejects(conn: Connection, stage: Table, rejects: Table, file: str,

@@ -1,22 +1,18 @@
 """`madoguchi import`: one export set into the hub, in one transaction.
 
 The set is read in chunks on every core (validation, normalisation, sealing,
-hashing: `worker`), streamed into staging tables (`staging`), checked across
-rows in SQL (`checks`) and applied as versions with a few set-based
-statements per system (`apply`). Refused rows go to quarantine
-(`quarantine`). Either the whole set applies — every good row — or, if the
-set cannot be read, nothing does.
+hashing: `worker`), ahead of the database (`pipeline`). File by file, the
+chunks are streamed into a staging table (`staging`), checked across rows in
+SQL (`checks`) and applied as versions with a few set-based statements
+(`apply`), while the workers read the files that follow. Refused rows go to
+quarantine (`quarantine`). Either the whole set applies — every good row —
+or, if the set cannot be read, nothing does.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from collections import defaultdict, deque
-from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import closing
-from itertools import groupby
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, MetaData, Table, insert, select, update
@@ -31,15 +27,14 @@ from madoguchi.sources.apply import apply_stage, end_every_record
 from madoguchi.sources.bulk import tune_for_import
 from madoguchi.sources.errors import OtherMunicipality, SetOutOfOrder, UnreadableSet
 from madoguchi.sources.layout import LAYOUTS, FileLayout
+from madoguchi.sources.pipeline import ChunkPipeline
 from madoguchi.sources.quarantine import seal_reject_texts, store_quarantine
 from madoguchi.sources.reader import (
     DEFAULT_CHUNK_BYTES,
     Chunk,
     Manifest,
-    SourceFile,
     open_source_files,
     read_manifest,
-    split_chunks,
 )
 from madoguchi.sources.report import ImportReport
 from madoguchi.sources.staging import (
@@ -50,13 +45,7 @@ from madoguchi.sources.staging import (
     rejects_table,
     staging_table,
 )
-from madoguchi.sources.worker import (
-    ChunkResult,
-    StagingContext,
-    init_worker,
-    stage_chunk,
-    stage_chunk_in_worker,
-)
+from madoguchi.sources.worker import ChunkResult, StagingContext
 from madoguchi.vault import Vault
 
 __all__ = ["ImportReport", "UnreadableSet", "import_set"]
@@ -65,7 +54,7 @@ Progress = Callable[[str, int], None]
 """Called with a file's name and the number of its rows read so far."""
 
 PARALLEL_FROM_BYTES = 8 << 20
-"""Below this size a set is read in the calling process: starting workers would cost more."""
+"""Below this size a set is read by a thread of the calling process: starting workers would cost more."""
 
 
 def import_set(engine: Engine, folder: Path, *, vault: Vault, scheme: NumberingScheme = REFERENCE_SCHEME,
@@ -73,8 +62,8 @@ def import_set(engine: Engine, folder: Path, *, vault: Vault, scheme: NumberingS
                chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> ImportReport:
     """Import a full or delta export set (docs/import.md) and report what each file did.
 
-    ``workers`` processes read the files (default: one per core for a large set, none for a
-    small one).
+    ``workers`` processes read the files (default: one per core for a large set; a small one,
+    or ``workers=1``, is read by a thread of this process).
 
     Raises:
         UnreadableSet: the set cannot be read at all (nothing changed).
@@ -97,23 +86,25 @@ def import_set(engine: Engine, folder: Path, *, vault: Vault, scheme: NumberingS
         rejects = rejects_table(metadata)
         create_tables(conn, [*stages.values(), rejects])
         context = StagingContext(vault, scheme, delta=not full, copy_text=is_postgres(engine))
-        chunks = _stage_files(conn, sources, stages, context, workers, chunk_bytes, progress)
         report = ImportReport(import_id, manifest.kind, manifest.municipality_code,
                               manifest.municipality_name, manifest.extracted_at,
                               ignored_files=_ignored_files(folder))
         headers = {source.name: source.header for source in sources}
         now = clock.now()
-        for layout in layouts:
-            if layout.file not in stages:
-                report.files[layout.file] = end_every_record(conn, layout, as_of=manifest.as_of)
-                continue
-            stage = stages[layout.file]
-            _reject_across_rows(conn, stage, rejects, layout, scheme, full=full)
-            counts = apply_stage(conn, stage, layout, as_of=manifest.as_of, import_id=import_id, full=full)
-            seal_reject_texts(conn, rejects, layout.file, chunks.get(layout.file, []), vault)
-            store_quarantine(conn, stage=stage, rejects=rejects, file=layout.file,
-                             header=headers[layout.file], import_id=import_id, now=now)
-            report.files[layout.file] = counts
+        with ChunkPipeline(sources, context, workers=workers, chunk_bytes=chunk_bytes) as pipeline:
+            for layout in layouts:
+                if layout.file not in stages:
+                    report.files[layout.file] = end_every_record(conn, layout, as_of=manifest.as_of)
+                    continue
+                stage = stages[layout.file]
+                chunks = _stage_file(conn, stage, pipeline.results(layout.file), progress)
+                _reject_across_rows(conn, stage, rejects, layout, scheme, full=full)
+                counts = apply_stage(conn, stage, layout, as_of=manifest.as_of, import_id=import_id,
+                                     full=full)
+                seal_reject_texts(conn, rejects, layout.file, chunks, vault)
+                store_quarantine(conn, stage=stage, rejects=rejects, file=layout.file,
+                                 header=headers[layout.file], import_id=import_id, now=now)
+                report.files[layout.file] = counts
         _record_snapshots(conn, layouts, manifest, import_id)
         conn.execute(update(ImportRun).where(ImportRun.id == import_id)
                      .values(finished_at=clock.now(), summary=report.to_json()))
@@ -145,57 +136,19 @@ def _start_run(conn: Connection, manifest: Manifest) -> int:
         started_at=clock.now(), summary={}).returning(ImportRun.id)).scalar_one())
 
 
-def _stage_files(conn: Connection, sources: Sequence[SourceFile], stages: dict[str, Table],
-                 context: StagingContext, workers: int, chunk_bytes: int,
-                 progress: Progress | None) -> dict[str, list[Chunk]]:
-    """Read every file into its staging table; returns each file's chunks (to find a line again)."""
-    chunks: dict[str, list[Chunk]] = defaultdict(list)
-    with closing(_staged_chunks(sources, context, workers, chunk_bytes)) as results:
-        for file, group in groupby(results, key=lambda pair: pair[0].file):
-            read = 0
-            with loader(conn, stages[file]) as load:
-                for chunk, result in group:
-                    load(result)
-                    chunks[file].append(chunk)
-                    read += result.read
-                    if progress is not None:
-                        progress(file, read)
+def _stage_file(conn: Connection, stage: Table, staged: Iterable[tuple[Chunk, ChunkResult]],
+                progress: Progress | None) -> list[Chunk]:
+    """Load a file's staged chunks into its staging table; returns its chunks (to find a line again)."""
+    chunks: list[Chunk] = []
+    read = 0
+    with loader(conn, stage) as load:
+        for chunk, result in staged:
+            load(result)
+            chunks.append(chunk)
+            read += result.read
+            if progress is not None:
+                progress(chunk.file, read)
     return chunks
-
-
-def _staged_chunks(sources: Sequence[SourceFile], context: StagingContext, workers: int,
-                   chunk_bytes: int) -> Generator[tuple[Chunk, ChunkResult], None, None]:
-    """Each chunk of every file with its staging rows, in file order; at most a few chunks in flight."""
-    jobs = ((chunk, source.header) for source in sources for chunk in split_chunks(source, chunk_bytes))
-    if workers <= 1:
-        for chunk, header in jobs:
-            yield chunk, stage_chunk(chunk, header, context)
-        return
-    pool = ProcessPoolExecutor(
-        workers, mp_context=_worker_start(), initializer=init_worker,
-        initargs=(context.vault.to_json(), context.scheme, context.delta, context.copy_text))
-    pending: deque[tuple[Chunk, Future[ChunkResult]]] = deque()
-    try:
-        for chunk, header in jobs:
-            pending.append((chunk, pool.submit(stage_chunk_in_worker, chunk, header)))
-            if len(pending) > 2 * workers:
-                done, future = pending.popleft()
-                yield done, future.result()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _worker_start() -> multiprocessing.context.BaseContext:
-    """Fresh worker processes (never a fork of this one, whose threads and connections they must
-    not inherit) that import only the worker module, not the program that started the import."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([stage_chunk_in_worker.__module__])
-    return context
 
 
 def _reject_across_rows(conn: Connection, stage: Table, rejects: Table, layout: FileLayout,
@@ -206,14 +159,10 @@ def _reject_across_rows(conn: Connection, stage: Table, rejects: Table, layout: 
         checks.record_rejects(conn, stage, rejects, layout.file,
                               checks.duplicate_keys(conn, stage, layout))
     for person in layout.persons:
+        dates = [] if layout.carries_birth_date else \
+            [column.name for column in layout.columns if column.not_before_birth_of == person]
         checks.record_rejects(conn, stage, rejects, layout.file,
-                              checks.orphans(conn, stage, person, scheme))
-    if not layout.carries_birth_date:
-        for column in layout.columns:
-            if column.not_before_birth_of:
-                checks.record_rejects(conn, stage, rejects, layout.file,
-                                      checks.before_birth(conn, stage, column.name,
-                                                          column.not_before_birth_of))
+                              checks.unknown_or_unborn(conn, stage, person, dates, scheme))
     if not full:
         checks.mark_superseded(conn, stage, layout)
 

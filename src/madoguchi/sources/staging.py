@@ -3,12 +3,15 @@
 One temporary table per system, shaped like the hub's record table plus the
 row's line, op, reason, sealed original text (refused rows) and content hash.
 They live in the import's own connection and transaction and are dropped at
-its end. The dialect branches are here: loading (``COPY`` on PostgreSQL,
-``executemany`` of whole chunks on SQLite) and helping the planner.
+its end. The dialect branches are here: loading each chunk's spool file
+(``COPY`` on PostgreSQL, ``executemany`` of whole chunks on SQLite) and
+helping the planner.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
@@ -20,6 +23,7 @@ from madoguchi.sources.layout import FileLayout
 from madoguchi.sources.worker import STAGING_PREFIX, ChunkResult
 
 REJECTS = "import_rejects"
+_COPY_BLOCK_BYTES = 1 << 20
 
 
 def staging_table(layout: FileLayout, metadata: MetaData) -> Table:
@@ -65,7 +69,8 @@ LoadChunk = Callable[[ChunkResult], object]
 
 @contextmanager
 def loader(conn: Connection, table: Table) -> Iterator[LoadChunk]:
-    """Write chunk results into a staging table, streaming (COPY) where the database allows."""
+    """Write chunk results into a staging table (streaming with COPY where the database allows),
+    deleting each chunk's spool file once loaded."""
     columns = (*STAGING_PREFIX, *(c.name for c in table.columns if c.name not in STAGING_PREFIX
                                   and c.name != "superseded"))
     names = ", ".join(columns)
@@ -75,15 +80,21 @@ def loader(conn: Connection, table: Table) -> Iterator[LoadChunk]:
         with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN (NULL '')") as copy:
 
             def copy_chunk(result: ChunkResult) -> None:
-                copy.write(result.copy_data)
+                with open(result.spool, "rb") as rows:
+                    while block := rows.read(_COPY_BLOCK_BYTES):
+                        copy.write(block)
+                os.unlink(result.spool)
 
             yield copy_chunk
         return
     insert = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})"
 
     def insert_chunk(result: ChunkResult) -> None:
-        if result.rows:
-            conn.exec_driver_sql(insert, result.rows)
+        with open(result.spool, "rb") as spool:
+            rows = pickle.load(spool)
+        os.unlink(result.spool)
+        if rows:
+            conn.exec_driver_sql(insert, rows)
 
     yield insert_chunk
 

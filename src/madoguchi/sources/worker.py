@@ -4,8 +4,10 @@ Each record becomes one staging row ``(line, op, reason, raw_sealed, row_hash,
 *layout.outputs)``, all text, an empty value meaning NULL. A valid row carries its normalised
 values, the sensitive ones sealed, and the keyed hash of its content; a bad
 row carries its reason, its original text sealed and only its key (so a full
-set does not end a record whose row was merely refused). For PostgreSQL the
-rows come back as ``COPY`` text, ready to stream; for SQLite as tuples (None for NULL).
+set does not end a record whose row was merely refused). A chunk's rows are
+written to a spool file the importing process loads and deletes: for
+PostgreSQL as ``COPY`` text, ready to stream; for SQLite as a pickled list of
+tuples (None for NULL).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,9 +52,9 @@ class ChunkResult:
     file: str
     read: int
     quarantined: int
-    copy_data: bytes = b""
-    """COPY text rows (tab-separated, an empty field is NULL)."""
-    rows: list[StagedRow] | None = None
+    spool: str
+    """The file holding the chunk's staging rows: COPY text (tab-separated, an empty field is
+    NULL) or a pickled list of `StagedRow`."""
 
 
 def row_content(values: list[str]) -> str:
@@ -137,14 +140,14 @@ class Stager:
         return [str(record.line), op, reason, raw_sealed, "", *(key.get(name, "") for name in self._outputs)]
 
 
-def stage_chunk(chunk: Chunk, header: tuple[str, ...], context: StagingContext) -> ChunkResult:
-    """Read, check and shape one chunk.
+def stage_chunk(chunk: Chunk, header: tuple[str, ...], spool: str, context: StagingContext) -> ChunkResult:
+    """Read, check and shape one chunk; its staging rows go to the file ``spool``.
 
     Raises:
         UnreadableSet: the chunk is not UTF-8.
     """
     stager = Stager(LAYOUTS[chunk.file], header, context)
-    result = ChunkResult(chunk.file, 0, 0)
+    result = ChunkResult(chunk.file, 0, 0, spool)
     lines: list[str] = []
     rows: list[StagedRow] = []
     for record in read_records(read_chunk_text(chunk), chunk.first_line):
@@ -157,10 +160,11 @@ def stage_chunk(chunk: Chunk, header: tuple[str, ...], context: StagingContext) 
             lines.append("\t".join([value.translate(_COPY_ESCAPES) for value in row]))
         else:
             lines.append("\t".join(row))
-    if context.copy_text:
-        result.copy_data = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-    else:
-        result.rows = rows
+    with open(spool, "wb") as out:
+        if not context.copy_text:
+            pickle.dump(rows, out, protocol=pickle.HIGHEST_PROTOCOL)
+        elif lines:
+            out.write(("\n".join(lines) + "\n").encode("utf-8"))
     return result
 
 
@@ -173,6 +177,6 @@ def init_worker(vault_json: str, scheme: NumberingScheme, delta: bool, copy_text
     _worker_context = StagingContext(Vault.from_json(vault_json), scheme, delta, copy_text)
 
 
-def stage_chunk_in_worker(chunk: Chunk, header: tuple[str, ...]) -> ChunkResult:
+def stage_chunk_in_worker(chunk: Chunk, header: tuple[str, ...], spool: str) -> ChunkResult:
     assert _worker_context is not None, "init_worker was not called"
-    return stage_chunk(chunk, header, _worker_context)
+    return stage_chunk(chunk, header, spool, _worker_context)
