@@ -8,7 +8,6 @@ logged-out home page to the receipt, through the same pages, typing only what no
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
