@@ -1,4 +1,5 @@
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,16 @@ def test_the_key_file_is_made_private_once_and_read_back(tmp_path: Path) -> None
     again = load_vault(path)
     assert again.open(sealed, "my_number") == MY_NUMBER
     assert again.lookup_hash(MY_NUMBER) == first.lookup_hash(MY_NUMBER)
+
+
+def nonce(sealed: str) -> str:
+    return sealed.split(".")[1]
+
+
+def test_every_seal_draws_a_fresh_nonce_across_many_draws_and_threads() -> None:
+    vault = Vault.generate()
+    with ThreadPoolExecutor(4) as pool:
+        sealed = list(pool.map(lambda n: vault.seal(MY_NUMBER, "my_number"), range(5_000)))
+    assert len({nonce(value) for value in sealed}) == len(sealed)
+    assert {vault.open(value, "my_number") for value in sealed} == {MY_NUMBER}
+

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import mul
 
-_REFERENCE_WEIGHTS = (2, 3, 4, 5, 6, 7, 2, 3, 4)
+_REFERENCE_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2)
+"""The reference scheme's weights, from the serial's first digit to its last."""
+_ASCII_ZERO = ord("0")
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,10 @@ class NumberingScheme:
 
 
 def _reference_check_digit(serial: str) -> int | None:
-    total = sum(int(d) * w for d, w in zip(reversed(serial), _REFERENCE_WEIGHTS, strict=True))
+    """Weighted over the serial's ASCII codes, each less its zero: an import checks a million of them."""
+    if len(serial) != len(_REFERENCE_WEIGHTS) or not serial.isascii() or not serial.isdigit():
+        raise ValueError(f"a serial is {len(_REFERENCE_WEIGHTS)} digits")
+    total = sum(map(mul, serial.encode("ascii"), _REFERENCE_WEIGHTS)) - _ASCII_ZERO * sum(_REFERENCE_WEIGHTS)
     check = (11 - total % 11) % 11
     return None if check == 10 else check
 

@@ -6,16 +6,17 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy.orm import Session
 
-from madoguchi.registry.models import SYSTEM_TABLES, JukiRecord
-from madoguchi.sources import apply
+from madoguchi.registry.models import SYSTEM_TABLES, JukiRecord, QuarantinedRow, TaxRecord
+from madoguchi.sources import apply, importer
 from madoguchi.sources.errors import UnreadableSet
 from madoguchi.sources.importer import import_set
 from madoguchi.sources.layout import LAYOUTS
 from madoguchi.sources.synthetic import layout as synthetic_layout
 from madoguchi.vault import Vault
 
-from .export_sets import person, tax, write_set
+from .export_sets import atena, person, tax, write_set
 
 VERSIONING = {"id", "valid_from", "valid_to", "end_reason", "import_id", "row_hash"}
 
@@ -71,7 +72,8 @@ def test_a_first_load_failing_with_its_indexes_dropped_leaves_them_in_place(
     def fail(*args: object, **kwargs: object) -> int:
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(apply, "_insert_new", fail)
+    monkeypatch.setattr(apply, "_insert_new", fail)  # where the rows are inserted from staging
+    monkeypatch.setattr(importer, "settle_first_load", fail)  # where they were written straight
     before = keys_and_indexes(clean_engine)
 
     with pytest.raises(RuntimeError, match="the disk is full"):
@@ -79,6 +81,24 @@ def test_a_first_load_failing_with_its_indexes_dropped_leaves_them_in_place(
 
     assert keys_and_indexes(clean_engine) == before
     assert record_count(clean_engine) == 0
+
+
+def test_a_first_load_keeps_no_version_of_a_row_refused_after_reading(clean_engine: Engine, vault: Vault,
+                                                                      tmp_path: Path) -> None:
+    juki = [person(1), person(2), person(2, given_name="別人"), person(3, sex="x"), person(4)]
+    taxes = [tax(1), tax(4, fiscal_year="2024"), tax(9)]
+
+    report = import_set(clean_engine, write_set(tmp_path / "set", {"juki.csv": juki, "tax.csv": taxes}),
+                        vault=vault)
+
+    with Session(clean_engine) as session:
+        assert sorted(session.scalars(select(JukiRecord.atena_number))) == [atena(1), atena(4)]
+        assert sorted(session.scalars(select(TaxRecord.atena_number))) == [atena(1), atena(4)]
+        refused = session.execute(select(QuarantinedRow.file, QuarantinedRow.line)
+                                  .order_by(QuarantinedRow.file, QuarantinedRow.line)).all()
+    assert refused == [("juki.csv", 3), ("juki.csv", 4), ("juki.csv", 5), ("tax.csv", 4)]
+    counts = {name: (c.read, c.imported, c.quarantined) for name, c in report.files.items() if c.present}
+    assert counts == {"juki.csv": (5, 2, 3), "tax.csv": (3, 2, 1)}
 
 
 def record_count(engine: Engine) -> int:

@@ -11,7 +11,9 @@ For every system, with D the set's extraction date:
   is closed (``ended``) — never deleted. A refused row still carries its key,
   so a record is not ended because its new row was bad.
 
-A system's first load (its table empty) only inserts, its indexes built after (`bulk`).
+A system's first load (its table empty) only inserts, its indexes built after (`bulk`). On
+PostgreSQL a full set's first load has already written its valid rows straight into the table
+as versions; `settle_first_load` takes out those the set-based checks refused.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sqlalchemy import (
     Table,
     and_,
     case,
+    delete,
     exists,
     func,
     insert,
@@ -55,7 +58,7 @@ def apply_stage(conn: Connection, stage: Table, layout: FileLayout, *, as_of: da
     if is_empty(conn, record):
         with indexes_built_after(conn, model.__tablename__):
             applied.imported = _insert_new(conn, stage, layout, as_of=as_of, import_id=import_id)
-        _count_rows(conn, stage, applied, deleted=0)
+        applied.unchanged = _count_rows(conn, stage, applied) - applied.imported
         return applied
     applied.replaced = close(exists().where(same_key, winner, stage.c.op == "upsert",
                                             stage.c.row_hash != record.c.row_hash), "replaced")
@@ -64,7 +67,25 @@ def apply_stage(conn: Connection, stage: Table, layout: FileLayout, *, as_of: da
     else:
         applied.ended = close(exists().where(same_key, winner, stage.c.op == "delete"), "deleted")
     applied.imported = _insert_new(conn, stage, layout, as_of=as_of, import_id=import_id)
-    _count_rows(conn, stage, applied, deleted=0 if full else applied.ended)
+    # Every winning row inserted a version, closed one (a delete), or had nothing to change.
+    applied.unchanged = _count_rows(conn, stage, applied) - applied.imported - (0 if full else applied.ended)
+    return applied
+
+
+def settle_first_load(conn: Connection, stage: Table, layout: FileLayout) -> FileCounts:
+    """Count a first load written straight into the hub's table, and delete the versions of
+    the rows refused after it was written (by the set-based checks).
+
+    Those are deleted by key: a refused key's every row is refused (a repeated key) or it has
+    only the one row, so no good row shares it.
+    """
+    model = SYSTEM_TABLES[layout.system]
+    record = model.__table__
+    applied = FileCounts()
+    applied.imported = _count_rows(conn, stage, applied)
+    if applied.quarantined:
+        same_key = and_(*(stage.c[name] == record.c[name] for name in layout.key))
+        conn.execute(delete(model).where(exists().where(same_key, stage.c.reason.is_not(None))))
     return applied
 
 
@@ -91,7 +112,8 @@ def _insert_new(conn: Connection, stage: Table, layout: FileLayout, *, as_of: da
     return int(conn.execute(statement.execution_options(preserve_rowcount=True)).rowcount)
 
 
-def _count_rows(conn: Connection, stage: Table, applied: FileCounts, *, deleted: int) -> None:
+def _count_rows(conn: Connection, stage: Table, applied: FileCounts) -> int:
+    """Fill in the rows read, quarantined and superseded; returns the winning rows (to apply)."""
     def total(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).cast(Integer)
 
@@ -103,5 +125,4 @@ def _count_rows(conn: Connection, stage: Table, applied: FileCounts, *, deleted:
         total(and_(fresh, stage.c.superseded == 0)),
     ).select_from(stage)).one()
     applied.read, applied.quarantined, applied.superseded = read, quarantined, superseded
-    # Every winning row inserted a version, closed one (a delete), or had nothing to change.
-    applied.unchanged = winners - applied.imported - deleted
+    return int(winners)

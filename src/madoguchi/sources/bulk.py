@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, FromClause, exists, select, text
+from sqlalchemy import Connection, FromClause, exists, select, table, text
 
 from madoguchi.db.engine import is_postgres
 
@@ -40,6 +40,18 @@ def tune_for_import(conn: Connection) -> None:
 
 def is_empty(conn: Connection, table: FromClause) -> bool:
     return not conn.execute(select(exists().select_from(table))).scalar()
+
+
+def claim_if_empty(conn: Connection, name: str) -> bool:
+    """Whether the table is empty, and if so keep other writers out of it until the commit.
+
+    PostgreSQL: an exclusive lock (plain reads go on), taken before looking again, so the
+    table is still empty when this import's first load writes into it.
+    """
+    if not is_empty(conn, table(name)):
+        return False
+    conn.exec_driver_sql(f'LOCK TABLE "{name}" IN EXCLUSIVE MODE')
+    return is_empty(conn, table(name))
 
 
 @contextmanager

@@ -4,8 +4,10 @@ The set is read in chunks on every core (validation, normalisation, sealing,
 hashing: `worker`), ahead of the database (`pipeline`). File by file, the
 chunks are streamed into a staging table (`staging`), checked across rows in
 SQL (`checks`) and applied as versions with a few set-based statements
-(`apply`), while the workers read the files that follow. Refused rows go to
-quarantine (`quarantine`). Either the whole set applies — every good row —
+(`apply`), while the workers read the files that follow. On PostgreSQL a
+full set's first load of a system (its table empty) is written straight into
+the hub's table while being read, and the rows the checks refuse are taken
+out after. Refused rows go to quarantine (`quarantine`). Either the whole set applies — every good row —
 or, if the set cannot be read, nothing does.
 """
 
@@ -21,10 +23,10 @@ from madoguchi import clock
 from madoguchi.clock import TOKYO
 from madoguchi.db.engine import is_postgres
 from madoguchi.identifiers import REFERENCE_SCHEME, NumberingScheme
-from madoguchi.registry.models import ImportRun, SystemSnapshot
+from madoguchi.registry.models import SYSTEM_TABLES, ImportRun, SystemSnapshot
 from madoguchi.sources import checks
-from madoguchi.sources.apply import apply_stage, end_every_record
-from madoguchi.sources.bulk import tune_for_import
+from madoguchi.sources.apply import apply_stage, end_every_record, settle_first_load
+from madoguchi.sources.bulk import claim_if_empty, indexes_built_after, tune_for_import
 from madoguchi.sources.errors import OtherMunicipality, SetOutOfOrder, UnreadableSet
 from madoguchi.sources.layout import LAYOUTS, FileLayout
 from madoguchi.sources.pipeline import ChunkPipeline
@@ -33,6 +35,7 @@ from madoguchi.sources.reader import (
     DEFAULT_CHUNK_BYTES,
     Chunk,
     Manifest,
+    SourceFile,
     open_source_files,
     read_manifest,
 )
@@ -85,7 +88,10 @@ def import_set(engine: Engine, folder: Path, *, vault: Vault, scheme: NumberingS
         stages = {source.name: staging_table(source.layout, metadata) for source in sources}
         rejects = rejects_table(metadata)
         create_tables(conn, [*stages.values(), rejects])
-        context = StagingContext(vault, scheme, delta=not full, copy_text=is_postgres(engine))
+        first_loads = _first_loads(conn, sources) if full and is_postgres(engine) else frozenset()
+        context = StagingContext(vault, scheme, delta=not full, copy_text=is_postgres(engine),
+                                 first_loads=first_loads,
+                                 version=(manifest.as_of.isoformat(), str(import_id)))
         report = ImportReport(import_id, manifest.kind, manifest.municipality_code,
                               manifest.municipality_name, manifest.extracted_at,
                               ignored_files=_ignored_files(folder))
@@ -97,10 +103,17 @@ def import_set(engine: Engine, folder: Path, *, vault: Vault, scheme: NumberingS
                     report.files[layout.file] = end_every_record(conn, layout, as_of=manifest.as_of)
                     continue
                 stage = stages[layout.file]
-                chunks = _stage_file(conn, stage, pipeline.results(layout.file), progress)
-                _reject_across_rows(conn, stage, rejects, layout, scheme, full=full)
-                counts = apply_stage(conn, stage, layout, as_of=manifest.as_of, import_id=import_id,
-                                     full=full)
+                results = pipeline.results(layout.file)
+                if layout.file in first_loads:
+                    with indexes_built_after(conn, SYSTEM_TABLES[layout.system].__tablename__):
+                        chunks = _stage_file(conn, stage, results, progress, first_load=layout)
+                        _reject_across_rows(conn, stage, rejects, layout, scheme, full=full)
+                        counts = settle_first_load(conn, stage, layout)
+                else:
+                    chunks = _stage_file(conn, stage, results, progress)
+                    _reject_across_rows(conn, stage, rejects, layout, scheme, full=full)
+                    counts = apply_stage(conn, stage, layout, as_of=manifest.as_of, import_id=import_id,
+                                         full=full)
                 seal_reject_texts(conn, rejects, layout.file, chunks, vault)
                 store_quarantine(conn, stage=stage, rejects=rejects, file=layout.file,
                                  header=headers[layout.file], import_id=import_id, now=now)
@@ -136,12 +149,19 @@ def _start_run(conn: Connection, manifest: Manifest) -> int:
         started_at=clock.now(), summary={}).returning(ImportRun.id)).scalar_one())
 
 
+def _first_loads(conn: Connection, sources: Sequence[SourceFile]) -> frozenset[str]:
+    """The files whose system's table is empty: their rows are written straight into it."""
+    return frozenset(source.name for source in sources
+                     if claim_if_empty(conn, SYSTEM_TABLES[source.layout.system].__tablename__))
+
+
 def _stage_file(conn: Connection, stage: Table, staged: Iterable[tuple[Chunk, ChunkResult]],
-                progress: Progress | None) -> list[Chunk]:
-    """Load a file's staged chunks into its staging table; returns its chunks (to find a line again)."""
+                progress: Progress | None, *, first_load: FileLayout | None = None) -> list[Chunk]:
+    """Load a file's staged chunks into its staging table (and a first load's versions into the
+    hub's table); returns its chunks (to find a line again)."""
     chunks: list[Chunk] = []
     read = 0
-    with loader(conn, stage) as load:
+    with loader(conn, stage, first_load) as load:
         for chunk, result in staged:
             load(result)
             chunks.append(chunk)

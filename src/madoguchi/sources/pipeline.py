@@ -53,7 +53,8 @@ class ChunkPipeline:
         if workers > 1:
             self._executor = ProcessPoolExecutor(
                 workers, mp_context=_worker_start(), initializer=init_worker,
-                initargs=(context.vault.to_json(), context.scheme, context.delta, context.copy_text))
+                initargs=(context.vault.to_json(), context.scheme, context.delta, context.copy_text,
+                          context.first_loads, context.version))
             self._stage = stage_chunk_in_worker
         else:
             self._executor = ThreadPoolExecutor(1, thread_name_prefix="madoguchi-import")

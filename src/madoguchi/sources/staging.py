@@ -20,7 +20,7 @@ from sqlalchemy import Column, Connection, Index, Integer, MetaData, String, Tab
 from madoguchi.db.engine import is_postgres
 from madoguchi.registry.models import SYSTEM_TABLES
 from madoguchi.sources.layout import FileLayout
-from madoguchi.sources.worker import STAGING_PREFIX, ChunkResult
+from madoguchi.sources.worker import STAGING_PREFIX, ChunkResult, hub_columns
 
 REJECTS = "import_rejects"
 _COPY_BLOCK_BYTES = 1 << 20
@@ -68,22 +68,36 @@ LoadChunk = Callable[[ChunkResult], object]
 
 
 @contextmanager
-def loader(conn: Connection, table: Table) -> Iterator[LoadChunk]:
+def loader(conn: Connection, table: Table, first_load: FileLayout | None = None) -> Iterator[LoadChunk]:
     """Write chunk results into a staging table (streaming with COPY where the database allows),
-    deleting each chunk's spool file once loaded."""
+    deleting each chunk's spool files once loaded.
+
+    The chunks of a ``first_load`` also carry versions for that system's hub table
+    (PostgreSQL only): each chunk is then two COPY statements, its versions and its staging rows.
+    """
     columns = (*STAGING_PREFIX, *(c.name for c in table.columns if c.name not in STAGING_PREFIX
                                   and c.name != "superseded"))
     names = ", ".join(columns)
     if is_postgres(conn.engine):
         driver = conn.connection.driver_connection
         assert driver is not None
-        with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN (NULL '')") as copy:
+        into_stage = f"COPY {table.name} ({names}) FROM STDIN (NULL '')"
+        into_hub = "" if first_load is None else (
+            f"COPY {SYSTEM_TABLES[first_load.system].__tablename__} "
+            f"({', '.join(hub_columns(first_load))}) FROM STDIN")
+        with driver.cursor() as cursor:
 
-            def copy_chunk(result: ChunkResult) -> None:
-                with open(result.spool, "rb") as rows:
+            def copy_file(statement: str, path: str) -> None:
+                with cursor.copy(statement) as copy, open(path, "rb") as rows:
                     while block := rows.read(_COPY_BLOCK_BYTES):
                         copy.write(block)
-                os.unlink(result.spool)
+                os.unlink(path)
+
+            def copy_chunk(result: ChunkResult) -> None:
+                if result.hub_spool is not None:
+                    assert into_hub, "a first load's chunk needs its hub table"
+                    copy_file(into_hub, result.hub_spool)
+                copy_file(into_stage, result.spool)
 
             yield copy_chunk
         return

@@ -8,6 +8,11 @@ set does not end a record whose row was merely refused). A chunk's rows are
 written to a spool file the importing process loads and deletes: for
 PostgreSQL as ``COPY`` text, ready to stream; for SQLite as a pickled list of
 tuples (None for NULL).
+
+A first load on PostgreSQL (`StagingContext.first_loads`) writes each valid
+row twice over: whole, as a version of the hub's table (a second spool file,
+``COPY`` text of `hub_columns`), and in its staging row only the columns the
+set-based checks read.
 """
 
 from __future__ import annotations
@@ -32,6 +37,10 @@ QUARANTINE_CONTEXT = "quarantined_row"
 """The vault context a quarantined row's original text is sealed under."""
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_NULL = "\\N"
+"""NULL in the hub's COPY text (an empty field there is an empty string, which some columns hold)."""
+_ROW_VALUES = len(STAGING_PREFIX)
+"""Where a staging row's layout outputs start."""
 _FIELD_SEPARATOR = "\x1f"
 _JSON = json.JSONEncoder(ensure_ascii=False)
 
@@ -45,6 +54,10 @@ class StagingContext:
     delta: bool
     copy_text: bool
     """Produce PostgreSQL COPY text (else tuples for executemany)."""
+    first_loads: frozenset[str] = frozenset()
+    """Files whose valid rows go straight into their (empty) hub table, as COPY text."""
+    version: tuple[str, str] = ("", "")
+    """The ``valid_from`` and ``import_id`` of the versions a first load writes."""
 
 
 @dataclass
@@ -55,6 +68,14 @@ class ChunkResult:
     spool: str
     """The file holding the chunk's staging rows: COPY text (tab-separated, an empty field is
     NULL) or a pickled list of `StagedRow`."""
+    hub_spool: str | None = None
+    """A first load's: the file holding the chunk's valid rows as versions (COPY text of
+    `hub_columns`, ``\\N`` for NULL)."""
+
+
+def hub_columns(layout: FileLayout) -> tuple[str, ...]:
+    """The hub table's columns a first load writes straight (the rest take their defaults)."""
+    return (*layout.outputs, "row_hash", "valid_from", "import_id")
 
 
 def row_content(values: list[str]) -> str:
@@ -140,6 +161,39 @@ class Stager:
         return [str(record.line), op, reason, raw_sealed, "", *(key.get(name, "") for name in self._outputs)]
 
 
+class FirstLoadRows:
+    """A first load's valid rows: whole as versions of the hub's table, trimmed for staging.
+
+    Staging keeps what the set-based checks read (the key, the person columns, the dates
+    checked against a birth) and the rest goes empty: those rows are counted and checked
+    there, never applied from there.
+    """
+
+    def __init__(self, layout: FileLayout, version: tuple[str, str]) -> None:
+        blank = {column.name for column in layout.columns if column.blank}
+        checked = {*layout.key, *layout.persons,
+                   *(column.name for column in layout.columns if column.not_before_birth_of)}
+        self._may_be_null = [name not in blank for name in (*layout.outputs, "row_hash")]
+        self._unchecked = [_ROW_VALUES + i for i, name in enumerate(layout.outputs) if name not in checked]
+        self._version = list(version)
+
+    def version(self, row: list[str], escape: bool) -> str:
+        """The row as a hub version in COPY text (``row`` as `Stager.stage` made it)."""
+        values = [*row[_ROW_VALUES:], row[_ROW_VALUES - 1]]
+        if escape:
+            values = [value.translate(_COPY_ESCAPES) for value in values]
+        values = [_COPY_NULL if null and not value else value
+                  for value, null in zip(values, self._may_be_null, strict=True)]
+        return "\t".join(values + self._version)
+
+    def trimmed(self, row: list[str]) -> list[str]:
+        """The staging row without what the checks do not read (nor its hash: it is not applied)."""
+        row[_ROW_VALUES - 1] = ""
+        for at in self._unchecked:
+            row[at] = ""
+        return row
+
+
 def stage_chunk(chunk: Chunk, header: tuple[str, ...], spool: str, context: StagingContext) -> ChunkResult:
     """Read, check and shape one chunk; its staging rows go to the file ``spool``.
 
@@ -148,7 +202,10 @@ def stage_chunk(chunk: Chunk, header: tuple[str, ...], spool: str, context: Stag
     """
     stager = Stager(LAYOUTS[chunk.file], header, context)
     result = ChunkResult(chunk.file, 0, 0, spool)
+    first_load = FirstLoadRows(stager.validator.layout, context.version) \
+        if chunk.file in context.first_loads else None
     lines: list[str] = []
+    versions: list[str] = []
     rows: list[StagedRow] = []
     for record in read_records(read_chunk_text(chunk), chunk.first_line):
         row, refused = stager.stage(record)
@@ -156,25 +213,38 @@ def stage_chunk(chunk: Chunk, header: tuple[str, ...], spool: str, context: Stag
         result.quarantined += refused
         if not context.copy_text:
             rows.append(tuple(value or None for value in row))
-        elif "\\" in record.raw or "\t" in record.raw or "\n" in record.raw or "\r" in record.raw:
-            lines.append("\t".join([value.translate(_COPY_ESCAPES) for value in row]))
-        else:
-            lines.append("\t".join(row))
-    with open(spool, "wb") as out:
-        if not context.copy_text:
+            continue
+        escape = "\\" in record.raw or "\t" in record.raw or "\n" in record.raw or "\r" in record.raw
+        if first_load is not None and not refused:
+            versions.append(first_load.version(row, escape))
+            row = first_load.trimmed(row)
+        lines.append("\t".join([value.translate(_COPY_ESCAPES) for value in row]) if escape else "\t".join(row))
+    if not context.copy_text:
+        with open(spool, "wb") as out:
             pickle.dump(rows, out, protocol=pickle.HIGHEST_PROTOCOL)
-        elif lines:
-            out.write(("\n".join(lines) + "\n").encode("utf-8"))
+        return result
+    _write_lines(spool, lines)
+    if first_load is not None:
+        result.hub_spool = f"{spool}.hub"
+        _write_lines(result.hub_spool, versions)
     return result
+
+
+def _write_lines(path: str, lines: list[str]) -> None:
+    with open(path, "wb") as out:
+        if lines:
+            out.write(("\n".join(lines) + "\n").encode("utf-8"))
 
 
 _worker_context: StagingContext | None = None
 
 
-def init_worker(vault_json: str, scheme: NumberingScheme, delta: bool, copy_text: bool) -> None:
+def init_worker(vault_json: str, scheme: NumberingScheme, delta: bool, copy_text: bool,
+                first_loads: frozenset[str], version: tuple[str, str]) -> None:
     """Set up a pool process (the vault travels as its JSON: its keys are not picklable)."""
     global _worker_context
-    _worker_context = StagingContext(Vault.from_json(vault_json), scheme, delta, copy_text)
+    _worker_context = StagingContext(Vault.from_json(vault_json), scheme, delta, copy_text,
+                                     first_loads, version)
 
 
 def stage_chunk_in_worker(chunk: Chunk, header: tuple[str, ...], spool: str) -> ChunkResult:
