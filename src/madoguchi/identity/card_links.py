@@ -20,7 +20,13 @@ from madoguchi import clock
 from madoguchi.actor import Actor
 from madoguchi.identity.card_models import CardLink
 from madoguchi.identity.card_profile import BasicItems
-from madoguchi.identity.card_queries import active_link, active_links_of, compact, holder_candidates
+from madoguchi.identity.card_queries import (
+    active_link,
+    active_links_of,
+    compact,
+    holder_candidates,
+    linked_resident,
+)
 from madoguchi.identity.card_verify import CardHolder
 from madoguchi.identity.errors import CardHolderIncomplete, CardLinkConflict, CardNotLinked
 from madoguchi.registry.errors import PersonNotFound
@@ -43,9 +49,9 @@ def resident_for(session: Session, holder: CardHolder, *, actor: Actor, purposes
     ``actor`` is the system doing the login or the signature check. A resident
     it may not see (支援措置) is not matched by items: they use a linked card.
     """
-    link = active_link(session, issuer=holder.issuer, serial=holder.serial)
-    if link is not None:
-        return link.atena_number
+    linked = linked_resident(session, issuer=holder.issuer, serial=holder.serial)
+    if linked is not None:
+        return linked
     if holder.basic_items is None:
         return None
     return resident_by_basic_items(session, holder.basic_items, actor=actor, purposes=purposes, vault=vault)

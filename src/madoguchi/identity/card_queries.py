@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from madoguchi.identity.card_models import CardLink
@@ -18,6 +18,16 @@ def compact(text: str) -> str:
     for space in SPACES:
         text = text.replace(space, "")
     return text
+
+
+_LINKED_RESIDENT = select(CardLink.atena_number).where(
+    CardLink.issuer == bindparam("issuer"), CardLink.serial == bindparam("serial"), CardLink.revoked_at.is_(None))
+"""Built once: every signed bundle and card login asks it, and building it cost more than sending it."""
+
+
+def linked_resident(session: Session, *, issuer: str, serial: str) -> str | None:
+    """The 宛名番号 the certificate is linked to, if an active link exists."""
+    return session.execute(_LINKED_RESIDENT, {"issuer": issuer, "serial": serial}).scalar()
 
 
 def active_link(session: Session, *, issuer: str, serial: str) -> CardLink | None:

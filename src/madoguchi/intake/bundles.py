@@ -6,9 +6,9 @@ first status, the co-signature requests, the delivery of each application
 that is complete — or nothing. Checks, in order: the draft is the
 resident's and open; every value the forms need is given and valid; the
 evidence the forms need is attached; the signature is the applicant's card
-over exactly this content; the same content was not submitted before; the
-applicant may act for each subject; no application for the same procedure
-and subject is still open.
+over exactly this content; the applicant may act for each subject; the same
+content was not submitted before; no application for the same procedure and
+subject is still open (those two asked of the database in one query).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import JsonValue
-from sqlalchemy import bindparam, select
+from sqlalchemy import CompoundSelect, bindparam, null, select, union_all
 from sqlalchemy.orm import Session
 
 from madoguchi import clock
@@ -53,9 +53,12 @@ from madoguchi.intake.status import LABELS_JA, ApplicationStatus
 from madoguchi.intake.values import Checked
 from madoguchi.vault import Vault
 
-_BY_DIGEST = select(Bundle.reference).where(Bundle.content_digest == bindparam("digest"))
-_OPEN = (select(Application.open_key, Application.reference, Application.status)
-         .where(Application.open_key.in_(bindparam("keys", expanding=True))))
+_SUBMITTED_OR_OPEN: CompoundSelect[Any] = union_all(
+    select(Application.open_key, Application.reference, Application.status)
+    .where(Application.open_key.in_(bindparam("keys", expanding=True))),
+    select(null(), Bundle.reference, null()).where(Bundle.content_digest == bindparam("digest")))
+"""The applications still open under the bundle's keys, and the bundle of the same content (its
+``open_key`` null), if any: the two duplicate checks in one round trip."""
 
 
 @dataclass(frozen=True)
@@ -103,11 +106,8 @@ def submit_bundle(session: Session, *, actor: Actor, catalog: Catalog, vault: Va
     if signer.atena_number != draft.applicant:
         raise SignatureInvalid("the card that signed is not the applicant's: sign with your own My Number card")
     content_digest = digest(content)
-    earlier = session.scalar(_BY_DIGEST, {"digest": content_digest})
-    if earlier is not None:
-        raise AlreadySubmitted(f"this bundle was already submitted as {earlier}")
     _check_acting(catalog, draft)
-    _check_none_open(session, catalog, draft)
+    _check_not_submitted_nor_open(session, draft, content_digest)
     now = clock.now()
     bundle = NewBundle(reference=new_reference(), draft_pk=draft.id, applicant=draft.applicant, event=draft.event,
                        event_date=draft.event_date, content_digest=content_digest, submitted_at=now,
@@ -158,10 +158,15 @@ def _check_acting(catalog: Catalog, draft: Draft) -> None:
                                "(or someone the procedure allows); it cannot be filed for them here")
 
 
-def _check_none_open(session: Session, catalog: Catalog, draft: Draft) -> None:
+def _check_not_submitted_nor_open(session: Session, draft: Draft, content_digest: str) -> None:
+    """Refuse content accepted before (naming its bundle), then a bundle whose application is still open."""
     keys = {open_key(draft, form["procedure"], form["subject"]): form for form in draft.filled["forms"]}
-    for key, reference, status in session.execute(_OPEN, {"keys": list(keys)}):
-        form = keys[key or ""]
+    found = session.execute(_SUBMITTED_OR_OPEN, {"keys": list(keys), "digest": content_digest}).all()
+    for key, reference, _ in found:
+        if key is None:
+            raise AlreadySubmitted(f"this bundle was already submitted as {reference}")
+    for key, reference, status in found:
+        form = keys[key]
         raise AlreadyOpen(f"{form['name']} for {form['subject']} is already open as {reference} "
                           f"({LABELS_JA[ApplicationStatus(status)]}); follow or correct that one")
 

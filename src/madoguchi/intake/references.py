@@ -19,7 +19,7 @@ SHAPE = re.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{4}")
 
 
 def new_reference() -> str:
-    body = "".join(secrets.choice("0123456789") for _ in range(11))
+    body = f"{secrets.randbelow(10 ** 11):011d}"  # one draw from the OS, not one for each digit
     digits = body + damm.calc_check_digit(body)
     return f"{digits[0:4]}-{digits[4:8]}-{digits[8:12]}"
 

@@ -5,6 +5,12 @@ the route has returned — before the response is sent, so a read whose
 access-log entry could not be committed never reaches the client — and
 rolled back when anything failed.
 
+FastAPI runs a plain (``def``) dependency in its thread pool, a hop there and
+back for each; those that only take something the app holds in memory are
+``async def`` and run on the event loop instead. Whatever talks to the
+database or reads a file stays in the thread pool, where it cannot stall
+the loop.
+
 A back-office page or ``/api/v1/backoffice/`` route declares ``StaffSessionDep``
 (the logged-in staff member; a page without one redirects to the login page,
 an API route answers 401), and ``StaffWriteDep`` when it changes something
@@ -13,10 +19,13 @@ an API route answers 401), and ``StaffWriteDep`` when it changes something
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, cast
 
+import anyio.to_thread
+from anyio import CancelScope, CapacityLimiter
 from fastapi import Depends, Query, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
@@ -41,20 +50,58 @@ from madoguchi.web.sessions import (
 )
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     return cast(Engine, request.app.state.engine)
 
 
-def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+@contextmanager
+def _transaction(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
 
 
-def get_vault(request: Request) -> Vault:
+async def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> AsyncIterator[Session]:
+    """The request's session, its transaction begun on the event loop — a session connects only at its
+    first statement — and committed or rolled back, then closed, in the thread pool.
+
+    A route on the hot path may commit at its end itself (``commit_in_route``), in the thread it already
+    runs in; then nothing is left to send and the session is closed on the loop. The end is shielded
+    from cancellation and has a thread of its own (as FastAPI ends a plain generator dependency): a
+    request cancelled meanwhile still gives its connection back to the pool.
+    """
+    transaction = _transaction(engine)
+    session = transaction.__enter__()
+    try:
+        yield session
+    except BaseException as exc:
+        with CancelScope(shield=True):
+            suppressed = await anyio.to_thread.run_sync(transaction.__exit__, type(exc), exc, exc.__traceback__,
+                                                        limiter=CapacityLimiter(1))
+        if not suppressed:
+            raise
+    else:
+        if not session.in_transaction():
+            transaction.__exit__(None, None, None)
+            return
+        with CancelScope(shield=True):
+            await anyio.to_thread.run_sync(transaction.__exit__, None, None, None, limiter=CapacityLimiter(1))
+
+
+def commit_in_route(session: Session) -> None:
+    """Commit the request's work as the route's last step, in the route's own thread.
+
+    What the session dependency would do once the route has returned, one thread hop sooner; the
+    answer is still sent only once its work is committed. For routes every request of which counts
+    (the bundle intake).
+    """
+    session.commit()
+
+
+async def get_vault(request: Request) -> Vault:
     return cast(Vault, request.app.state.vault)
 
 
-def get_purposes(request: Request) -> PurposeRegistry:
+async def get_purposes(request: Request) -> PurposeRegistry:
     return cast(PurposeRegistry, request.app.state.purposes)
 
 
@@ -86,13 +133,24 @@ def get_client_purpose(client: ClientDep, purpose: Annotated[str, Query(
 ClientPurposeDep = Annotated[str, Depends(get_client_purpose, scope="function")]
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     return cast(Settings, request.app.state.settings)
 
 
-def get_catalog(request: Request) -> Catalog:
-    """The serving catalog, taken once for the request (a reload meanwhile does not mix two)."""
-    return cast(CatalogStore, request.app.state.catalog_store).current
+async def get_catalog(request: Request) -> Catalog:
+    """The serving catalog, taken once for the request (a reload meanwhile does not mix two).
+
+    The store reads its folder on first use only, so that first use runs in the thread pool; from then
+    on the catalog is an object in memory (a reload swaps it whole) and is taken on the event loop.
+    """
+    state = request.app.state
+    store = cast(CatalogStore, state.catalog_store)
+    loaded_from: CatalogStore | None = getattr(state, "catalog_loaded_from", None)
+    if loaded_from is store:
+        return store.current
+    catalog: Catalog = await anyio.to_thread.run_sync(lambda: store.current)
+    state.catalog_loaded_from = store
+    return catalog
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

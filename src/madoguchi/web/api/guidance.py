@@ -9,33 +9,23 @@ a refusal rolls the request back, so bad input leaves nothing in the access log.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, cast
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from madoguchi import clock
-from madoguchi.catalog.models import Catalog, Event
-from madoguchi.catalog.store import CatalogStore
+from madoguchi.catalog.models import Event
 from madoguchi.guidance.language import Lang
 from madoguchi.guidance.schemas import Plan
 from madoguchi.guidance.service import plan_event
 from madoguchi.prefill.schemas import FilledBundle, FilledForm
 from madoguchi.prefill.service import prefill_bundle, prefill_form
 from madoguchi.registry.api_client import AuthenticatedClient
-from madoguchi.web.deps import ClientDep, PurposesDep, SessionDep, VaultDep
+from madoguchi.web.deps import CatalogDep, ClientDep, PurposesDep, SessionDep, VaultDep
 from madoguchi.web.errors import problem_responses
 
 router = APIRouter(prefix="/api/v1", tags=["navigator and prefill"],
                    responses=problem_responses(401, 403, 404, 422))
-
-
-def get_catalog(request: Request) -> Catalog:
-    """The serving catalog, taken once for the request (a reload meanwhile does not mix two)."""
-    return cast(CatalogStore, request.app.state.catalog_store).current
-
-
-CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 
 
 class PlanRequest(BaseModel):

@@ -39,7 +39,7 @@ from madoguchi.intake.review import correct_application
 from madoguchi.intake.signing import CardSignature
 from madoguchi.intake.tracking import bundle_status, list_bundles
 from madoguchi.settings import Settings
-from madoguchi.web.deps import CatalogDep, PurposesDep, SessionDep, VaultDep
+from madoguchi.web.deps import CatalogDep, PurposesDep, SessionDep, VaultDep, commit_in_route
 from madoguchi.web.errors import problem_responses
 from madoguchi.web.idempotency import replay_or_run
 from madoguchi.web.resident import CardTrustDep, ResidentDep, ResidentWriteDep
@@ -194,8 +194,10 @@ def create_bundle(request: Request, body: BundleRequest, resident: ResidentWrite
         return submit_bundle(session, actor=resident.actor, catalog=catalog, vault=vault, check_signature=check,
                              draft_id=body.draft, values=body.values, signature=body.signature).to_json()
 
-    return replay_or_run(session, scope=f"resident:{resident.atena_number}:{request.url.path}",
-                         key=idempotency_key, body=body.model_dump(mode="json"), status_code=201, run=run)
+    answer = replay_or_run(session, scope=f"resident:{resident.atena_number}:{request.url.path}",
+                           key=idempotency_key, body=body.model_dump(mode="json"), status_code=201, run=run)
+    commit_in_route(session)
+    return answer
 
 
 @router.get("/bundles")
