@@ -4,7 +4,7 @@ Faker's ja_JP person provider keeps each kanji name with its katakana reading
 (``last_name_pairs``, ``first_name_*_pairs``); the pools are built from those
 tuples once, and drawing from them is a single index, fast enough for millions
 of people. A small share of family names is written with 外字 or an IVS
-variation sequence (葛󠄀 = 葛 U+845B + U+E0100, 髙 U+9AD9, 﨑 U+FA11, 𠮷 U+20BB7)
+variation sequence (葛󠄂 = 葛 U+845B + U+E0102, 髙 U+9AD9, 﨑 U+FA11, 𠮷 U+20BB7)
 so that byte-exact round-trips are exercised.
 """
 
@@ -18,8 +18,8 @@ from faker.providers.person.ja_JP import Provider as JapanesePersonProvider
 FULL_WIDTH_SPACE = "\u3000"
 
 VARIANT_FAMILY_NAMES = (
-    ("葛\U000e0100西", "カサイ"),
-    ("辻\U000e0100", "ツジ"),
+    ("葛\U000e0102西", "カサイ"),
+    ("辻\U000e0102", "ツジ"),
     ("髙橋", "タカハシ"),
     ("山﨑", "ヤマザキ"),
     ("𠮷田", "ヨシダ"),
@@ -27,7 +27,11 @@ VARIANT_FAMILY_NAMES = (
     ("齋藤", "サイトウ"),
     ("渡邉", "ワタナベ"),
 )
-"""Family names in 外字 or with an IVS selector, and their readings."""
+"""Family names in 外字 or with an IVS selector, and their readings.
+
+The sequences are the IVD's Moji_Joho collection, which the register's MJ characters
+(文字情報基盤) use: 葛 + U+E0102 is the ヒ-shaped 葛, 辻 + U+E0102 the one-dot 辻.
+"""
 VARIANT_SHARE = 0.015
 
 

@@ -144,10 +144,10 @@ SPECS: tuple[PersonaSpec, ...] = (
     ),
     PersonaSpec(
         "single-elderly",
-        "A woman of 88 living alone (要支援1); her family name is written with an IVS sequence (葛󠄀).",
+        "A woman of 88 living alone (要支援1); her family name is written with an IVS sequence (葛󠄂).",
         applicant="resident", town_index=3, block="45番地", building="", years_here=60,
         members=(
-            Member("resident", ("葛\U000e0100西", "カサイ"), ("花子", "ハナコ"), 88, 75, 2, "世帯主",
+            Member("resident", ("葛\U000e0102西", "カサイ"), ("花子", "ハナコ"), 88, 75, 2, "世帯主",
                    Occupation.RETIRED, ("pension", 0, 0), job_years=28, care_level="要支援1"),
         ),
     ),
