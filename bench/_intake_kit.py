@@ -210,13 +210,24 @@ def log_in(http: httpx.Client, applicant: Applicant) -> None:
 # --- a served app --------------------------------------------------------------------------------------
 
 
+_SERVE = """
+import sys
+from uvicorn.importer import import_from_string
+from madoguchi.web.serving import serve
+factory, port, processes, app_dir = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+if app_dir:
+    sys.path.insert(0, app_dir)
+serve(import_from_string(factory), host="127.0.0.1", port=port, processes=processes, log_level="warning")
+"""
+
+
 class Served:
-    """uvicorn serving an ASGI app factory on 127.0.0.1 (a context manager): one process, or ``workers``
-    processes under uvicorn's supervisor."""
+    """An ASGI app factory served on 127.0.0.1 (a context manager) as ``madoguchi serve`` serves: one
+    process, or ``processes`` processes each binding the port (``--processes``)."""
 
     def __init__(self, factory: str, env: dict[str, str], *, app_dir: Path | None = None, log: Path,
-                 workers: int = 1) -> None:
-        self.factory, self.env, self.app_dir, self.log, self.workers = factory, env, app_dir, log, workers
+                 processes: int = 1) -> None:
+        self.factory, self.env, self.app_dir, self.log, self.processes = factory, env, app_dir, log, processes
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -230,12 +241,8 @@ class Served:
         return self.process.pid
 
     def __enter__(self) -> Served:
-        command = [sys.executable, "-m", "uvicorn", "--factory", self.factory, "--host", "127.0.0.1",
-                   "--port", str(self.port), "--no-access-log", "--log-level", "warning"]
-        if self.app_dir is not None:
-            command += ["--app-dir", str(self.app_dir)]
-        if self.workers > 1:
-            command += ["--workers", str(self.workers)]
+        command = [sys.executable, "-c", _SERVE, self.factory, str(self.port), str(self.processes),
+                   str(self.app_dir or "")]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, env={**os.environ, **self.env}, stdout=log,
                                             stderr=subprocess.STDOUT)
@@ -281,7 +288,7 @@ def process_cpu(pid: int) -> float:
 
 
 def tree_cpu(pid: int) -> float:
-    """CPU seconds a live process and its live children have used (uvicorn's supervisor and its workers)."""
+    """CPU seconds a live process and its live children have used (the supervisor and its serving processes)."""
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:

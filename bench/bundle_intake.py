@@ -1,7 +1,7 @@
 """Signed bundles accepted over HTTP per second, beside a bare endpoint that only inserts the same rows.
 
 Usage: madoguchi bench bundle_intake [--residents N] [--bundles B] [--clients C]
-       [--backends postgres,sqlite] [--rounds R] [--workers W] [--profile]
+       [--backends postgres,sqlite] [--rounds R] [--processes P] [--profile]
 
 For each backend: a synthetic city of N residents in a scratch database; B
 (+ warm-up) households whose head lives with a wife report a birth. Each head
@@ -9,9 +9,10 @@ gets a virtual My Number card linked to them, a birth draft made from the hub,
 the birth certificate's photo attached, every value the bundle asks for, and
 the card's signature over the content to sign — all before anything is timed.
 Each then logs in with the card (``POST /api/v1/login/challenge`` and
-``/login/card``) on the real app, served by uvicorn on 127.0.0.1 in one
-process, or W worker processes (no delivery worker in it: a city runs
-``madoguchi worker`` apart).
+``/login/card``) on the real app, served by uvicorn on 127.0.0.1 as
+``madoguchi serve`` serves it: one process, or P processes each binding the
+port (``--processes``; no delivery worker in them: a city runs ``madoguchi
+worker`` apart).
 
 Timed: C clients (threads, one keep-alive httpx connection each) POST the B
 signed bundles to ``/api/v1/bundles`` (session cookie, CSRF token,
@@ -106,7 +107,8 @@ def run(args: list[str]) -> Report:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--backends", default="postgres,sqlite")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes, for both endpoints")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="serving processes each binding the port (SO_REUSEPORT), for both endpoints")
     parser.add_argument("--profile", action="store_true")
     options = parser.parse_args(args)
     report = Report("Bundle intake over HTTP, beside a bare insert of the same rows")
@@ -126,9 +128,11 @@ def run(args: list[str]) -> Report:
         f"{options.residents:,}-resident synthetic city; per backend {options.bundles:,} bundles to each "
         f"endpoint from {options.clients} concurrent clients (threads, one keep-alive connection each), in "
         f"{options.rounds} alternating rounds, after {WARM_UP} warm-up bundles to each")
-    processes = "one process" if options.workers == 1 else f"{options.workers} worker processes (`--workers`)"
+    processes = ("one process" if options.processes == 1 else
+                 f"{options.processes} processes each binding the port (`madoguchi serve --processes "
+                 f"{options.processes}`)")
     report.notes.append(
-        f"served: `uvicorn --factory madoguchi.web.app:create_app`, {processes} (h11, asyncio loop; the "
+        f"served: `madoguchi.web.app:create_app` as `madoguchi serve` serves it, {processes} (httptools, uvloop; the "
         "sync routes run in its thread pool), no delivery worker inside; the floor `bundle_intake:floor_app` "
         "the same way; clients, server and PostgreSQL share the machine's cores")
     report.notes.append(
@@ -188,9 +192,9 @@ def _measure(report: Report, backend: str, engine: Engine, folder: Path, serving
     database = DATABASE if backend == "postgres" else None
     warm, timed = applicants[:WARM_UP], applicants[WARM_UP:WARM_UP + options.bundles]
     intake, floor = Phase(), Phase()
-    with Served("madoguchi.web.app:create_app", env, log=folder / "intake.log", workers=options.workers) as real, \
+    with Served("madoguchi.web.app:create_app", env, log=folder / "intake.log", processes=options.processes) as real, \
             Served("bundle_intake:floor_app", env, app_dir=bench_dir(), log=folder / "floor.log",
-                   workers=options.workers) as bare:
+                   processes=options.processes) as bare:
         _log_in_all(real.url, applicants[:WARM_UP + options.bundles], options.clients)
         to_real, to_bare = _clients(real, options.clients), _clients(bare, options.clients)
         _drive(real, to_real, "/api/v1/bundles", _requests(warm), database)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -29,29 +29,33 @@ from madoguchi.sources.importer import import_set
 from madoguchi.sources.synthetic import generate_city
 from madoguchi.vault import load_vault
 from madoguchi.web.app import create_app
+from madoguchi.web.serving import serve as serve_app
 
 HostOption = Annotated[str, typer.Option("--host", help="Address to listen on.")]
 PortOption = Annotated[int, typer.Option("--port", help="Port to listen on.")]
+ProcessesOption = Annotated[int, typer.Option(
+    "--processes", min=1, help="Serving processes, each binding the port (SO_REUSEPORT): one per core in "
+                               "production; the delivery worker still runs once.")]
 
 
 def _settings(db: str | None) -> Settings:
     return get_settings().model_copy(update={"database_url": database_url(db)})
 
 
-def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000, db: DbOption = None) -> None:
+def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000, processes: ProcessesOption = 1,
+          db: DbOption = None) -> None:
     """Serve the API and the web front."""
     settings = _settings(db)
     upgrade(make_engine(settings.database_url))
-    _run(settings, host, port)
+    _run(settings, host, port, processes)
 
 
-def _run(settings: Settings, host: str, port: int) -> None:
-    """Serve, with a delivery worker in this process (the embedded mode)."""
+def _run(settings: Settings, host: str, port: int, processes: int = 1) -> None:
+    """Serve, with one delivery worker in this process (the embedded mode), however many serving processes."""
     stop = threading.Event()
     worker = run_worker_in_thread(make_engine(settings.database_url), stop)
     try:
-        # No access log: request paths carry 宛名番号.
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+        serve_app(partial(create_app, settings), host=host, port=port, processes=processes)
     finally:
         stop.set()
         worker.join(timeout=30)
