@@ -26,6 +26,11 @@ class CatalogStore:
         """Why the latest reload was refused; None once a reload succeeds."""
 
     @property
+    def loaded(self) -> Catalog | None:
+        """The serving catalog if it is loaded already (None before the first use): no file is read."""
+        return self._catalog
+
+    @property
     def current(self) -> Catalog:
         """The serving catalog, loaded on first use; raises CatalogInvalid if it never loaded."""
         catalog = self._catalog

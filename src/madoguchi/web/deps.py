@@ -143,13 +143,11 @@ async def get_catalog(request: Request) -> Catalog:
     The store reads its folder on first use only, so that first use runs in the thread pool; from then
     on the catalog is an object in memory (a reload swaps it whole) and is taken on the event loop.
     """
-    state = request.app.state
-    store = cast(CatalogStore, state.catalog_store)
-    loaded_from: CatalogStore | None = getattr(state, "catalog_loaded_from", None)
-    if loaded_from is store:
-        return store.current
+    store = cast(CatalogStore, request.app.state.catalog_store)
+    loaded = store.loaded
+    if loaded is not None:
+        return loaded
     catalog: Catalog = await anyio.to_thread.run_sync(lambda: store.current)
-    state.catalog_loaded_from = store
     return catalog
 
 
